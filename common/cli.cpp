@@ -1,0 +1,118 @@
+#include "common/cli.hpp"
+
+#include "common/error.hpp"
+#include "common/socket.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+namespace netlab {
+
+namespace {
+struct HelpShown {};
+std::string g_program = "netlab";
+}  // namespace
+
+Cli::Cli(std::string program, std::string summary, std::string default_host, std::uint16_t default_port)
+    : options_(program, std::move(summary))
+{
+    g_program = std::move(program);
+    options_.add_options()                                                       //
+        ("host", "host name or address (IPv4 or IPv6)", cxxopts::value<std::string>()->default_value(default_host))
+        ("p,port", "TCP/UDP port", cxxopts::value<std::string>()->default_value(std::to_string(default_port)))
+        ("trace", "narrate every socket call on stderr")
+        ("h,help", "show this help");
+}
+
+void Cli::positional(std::vector<std::string> names, std::string help_text)
+{
+    options_.parse_positional(names);
+    options_.positional_help(help_text);
+    has_positional_ = true;
+}
+
+void Cli::add_timeout(double default_seconds)
+{
+    options_.add_options()("timeout", "seconds any one wait may take",
+                           cxxopts::value<std::string>()->default_value(std::to_string(default_seconds)));
+    has_timeout_ = true;
+}
+
+void Cli::default_endpoint(const std::string& host, std::uint16_t port)
+{
+    if (!host_given_)
+        host_ = host;
+    if (!port_given_)
+        port_ = port;
+}
+
+long parse_number(const std::string& name, const std::string& text, long min, long max)
+{
+    std::size_t used = 0;
+    long value = 0;
+    try {
+        value = std::stol(text, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used == 0 || used != text.size() || value < min || value > max)
+        throw UsageError("--" + name + " must be a whole number from " + std::to_string(min) + " to " +
+                         std::to_string(max) + ", not '" + text + "'");
+    return value;
+}
+
+cxxopts::ParseResult Cli::parse(int argc, char** argv)
+{
+    cxxopts::ParseResult result;
+    try {
+        result = options_.parse(argc, argv);
+    } catch (const std::exception& e) {  // cxxopts' own exception types differ across versions
+        throw UsageError(e.what());
+    }
+    if (result.count("help")) {
+        std::cout << options_.help() << std::flush;
+        throw HelpShown{};
+    }
+    if (!has_positional_ && !result.unmatched().empty())
+        throw UsageError("unexpected argument '" + result.unmatched().front() + "'");
+    host_ = result["host"].as<std::string>();
+    port_ = static_cast<std::uint16_t>(parse_number("port", result["port"].as<std::string>(), 0, 65535));
+    host_given_ = result.count("host") > 0;
+    port_given_ = result.count("port") > 0;
+    if (has_timeout_) {
+        const std::string text = result["timeout"].as<std::string>();
+        std::size_t used = 0;
+        double seconds = -1;
+        try {
+            seconds = std::stod(text, &used);
+        } catch (const std::exception&) {
+        }
+        if (used != text.size() || !(seconds > 0 && seconds <= 3600))
+            throw UsageError("--timeout must be a number of seconds above 0 and at most 3600, not '" + text + "'");
+        timeout_ms_ = static_cast<int>(seconds * 1000);
+    }
+    set_trace(result.count("trace") > 0);
+    return result;
+}
+
+int run_main(const std::function<int()>& body)
+{
+    std::signal(SIGPIPE, SIG_IGN);
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);
+    try {
+        return body();
+    } catch (const HelpShown&) {
+        return 0;
+    } catch (const Stopped&) {
+        return 0;
+    } catch (const UsageError& e) {
+        std::cerr << g_program << ": " << e.what() << " (try --help)" << std::endl;
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << g_program << ": " << e.what() << std::endl;
+        return 1;
+    }
+}
+
+}  // namespace netlab

@@ -1,0 +1,79 @@
+// common/cli.hpp — the command line every netlab program shares, and its top-level error policy.
+//
+//   int main(int argc, char** argv) {
+//       return netlab::run([&] {
+//           netlab::Cli cli("echo_server", "One-shot echo server (lecture 000)", "127.0.0.1", 5000);
+//           cli.add()("message", "text to send", cxxopts::value<std::string>());
+//           auto args = cli.parse(argc, argv);
+//           ...
+//           return 0;
+//       });
+//   }
+//
+// Exit codes: 0 success (and a server stopped by Ctrl-C), 1 runtime error (one line naming the
+// call and errno), 2 usage error (one line, then a hint to try --help).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include <cxxopts.hpp>
+
+namespace netlab {
+
+class Cli {
+public:
+    // Adds --host, --port, --trace and --help with the lecture's defaults.
+    Cli(std::string program, std::string summary, std::string default_host, std::uint16_t default_port);
+
+    cxxopts::OptionAdder add() { return options_.add_options(); }
+    // Adds --timeout SECONDS (how long any one wait may take); read it back with timeout_ms().
+    void add_timeout(double default_seconds);
+    // Arguments given without a flag fill these options in order (e.g. `app_client HOST PORT ...`).
+    void positional(std::vector<std::string> names, std::string help_text);
+
+    // --help prints the usage and ends the program with status 0; anything malformed throws
+    // UsageError. Turns tracing on for --trace.
+    cxxopts::ParseResult parse(int argc, char** argv);
+
+    const std::string& host() const { return host_; }
+    std::uint16_t port() const { return port_; }
+    int timeout_ms() const { return timeout_ms_; }
+    // For programs whose defaults depend on another option (echo_server --variant): use these
+    // unless the user gave --host/--port. Call after parse().
+    void default_endpoint(const std::string& host, std::uint16_t port);
+
+private:
+    cxxopts::Options options_;
+    std::string host_;
+    std::uint16_t port_ = 0;
+    bool host_given_ = false, port_given_ = false;
+    int timeout_ms_ = -1;
+    bool has_positional_ = false, has_timeout_ = false;
+};
+
+// Runs a program body under netlab's error policy (see above). Also ignores SIGPIPE, so a
+// vanished peer shows up as an EPIPE error instead of silently killing the process, and makes
+// stdout line-buffered so every printed line reaches a pipe (a test, `| tee`) at once.
+// The body may return an exit status, or nothing (0), e.g. a server that only stops on a signal.
+int run_main(const std::function<int()>& body);
+template <class Body>
+int run(Body&& body)
+{
+    return run_main([&]() -> int {
+        if constexpr (std::is_void_v<decltype(body())>) {
+            body();
+            return 0;
+        } else {
+            return body();
+        }
+    });
+}
+
+// Parses a whole decimal number within [min, max] for option `name`, or throws UsageError.
+long parse_number(const std::string& name, const std::string& text, long min, long max);
+
+}  // namespace netlab

@@ -1,0 +1,133 @@
+// common/socket.hpp — the socket calls every lesson makes, each checked, traced and EINTR-safe.
+//
+// In the spirit of Stevens's wrappers (Socket, Bind, Accept...): each call here either succeeds
+// or throws netlab::SysError naming the call and errno, so programs read as the plain sequence
+// socket → bind → listen → accept → recv → send. With --trace each call is narrated on stderr:
+//   socket(AF_INET, SOCK_STREAM) = 3
+//   bind(3, 127.0.0.1:5000) = 0
+//   accept(3) = 4 from 127.0.0.1:53422
+//
+// Blocking calls first wait in poll() (wait_ready), which is where timeouts and Ctrl-C are
+// handled: a server that called install_stop_handlers() gets netlab::Stopped thrown out of any
+// wait when SIGINT/SIGTERM arrives, and RAII closes its sockets on the way out.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <sys/socket.h>
+
+namespace netlab {
+
+// ---- tracing -------------------------------------------------------------------------------
+void set_trace(bool on);
+bool tracing();
+void trace(const std::string& line);  // one line on stderr, only with --trace
+
+// ---- an owned descriptor ---------------------------------------------------------------------
+class Fd {
+public:
+    Fd() = default;
+    explicit Fd(int fd) noexcept : fd_(fd) {}
+    Fd(Fd&& other) noexcept : fd_(other.release()) {}
+    Fd& operator=(Fd&& other) noexcept;
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    ~Fd() { reset(); }
+
+    int get() const noexcept { return fd_; }
+    explicit operator bool() const noexcept { return fd_ >= 0; }
+    int release() noexcept;
+    void reset(int fd = -1) noexcept;  // closes the old descriptor (traced)
+
+private:
+    int fd_ = -1;
+};
+
+// ---- addresses -------------------------------------------------------------------------------
+struct Endpoint {
+    sockaddr_storage addr{};
+    socklen_t len = 0;
+
+    const sockaddr* sa() const { return reinterpret_cast<const sockaddr*>(&addr); }
+    sockaddr* sa() { return reinterpret_cast<sockaddr*>(&addr); }
+    int family() const { return addr.ss_family; }
+    std::string ip() const;
+    std::uint16_t port() const;
+    std::string str() const;     // 127.0.0.1:5000 or [::1]:5000
+    std::string python() const;  // ('127.0.0.1', 5000) or ('::1', 5000, 0, 0), as Python prints addr
+};
+
+struct AddrInfo {
+    int family;
+    int socktype;
+    int protocol;
+    Endpoint endpoint;
+};
+
+// getaddrinfo for host/port. An empty host means "every interface" for passive (server) use,
+// as '' does in the lectures' bind(('', port)). Throws ResolveError.
+std::vector<AddrInfo> resolve(const std::string& host, const std::string& port, int socktype,
+                              bool passive = false, int family = AF_UNSPEC);
+
+std::string family_name(int family);    // AF_INET
+std::string socktype_name(int type);    // SOCK_STREAM
+
+// ---- stop signals and waiting ------------------------------------------------------------------
+// Servers call this once: SIGINT/SIGTERM then make the next (or current) wait throw Stopped.
+void install_stop_handlers();
+bool stop_requested();
+// Wait until fd has `events` (POLLIN/POLLOUT). false on timeout; timeout_ms < 0 waits forever.
+bool wait_ready(int fd, short events, int timeout_ms = -1);
+
+// ---- traced, checked socket calls --------------------------------------------------------------
+Fd open_socket(int family, int type, int protocol = 0);
+void set_option(int fd, int level, int option, int value, const char* option_name);
+void bind_to(int fd, const Endpoint& ep);
+void listen_on(int fd, int backlog);
+Fd accept_from(int listener, Endpoint* peer = nullptr, int timeout_ms = -1);
+void connect_to(int fd, const Endpoint& ep, int timeout_ms = -1);
+Endpoint local_endpoint(int fd);
+Endpoint peer_endpoint(int fd);
+void shutdown_write(int fd);
+
+// send() once; returns bytes accepted by the kernel (may be fewer than asked: a partial send).
+std::size_t send_some(int fd, const void* data, std::size_t size, int timeout_ms = -1);
+// Loop over partial sends until every byte is queued.
+void send_all(int fd, std::string_view data, int timeout_ms = -1);
+// recv() once; 0 means the peer closed its side (EOF).
+std::size_t recv_some(int fd, void* buf, std::size_t size, int timeout_ms = -1);
+// Exactly n bytes, or fewer if the peer closes first (callers check the size).
+std::string recv_exact(int fd, std::size_t n, int timeout_ms = -1);
+// Everything until the peer closes, failing with EMSGSIZE past `limit` bytes.
+std::string recv_until_eof(int fd, std::size_t limit, int timeout_ms = -1);
+
+// Datagram calls.
+std::size_t send_to(int fd, std::string_view data, const Endpoint& to);
+std::size_t recv_from(int fd, void* buf, std::size_t size, Endpoint* from, int timeout_ms = -1);
+
+// Reads '\n'-terminated lines from a stream socket, keeping what follows for the next call.
+class LineReader {
+public:
+    explicit LineReader(int fd, std::size_t max_line = 64 * 1024) : fd_(fd), max_(max_line) {}
+    // The next line without its '\n'; std::nullopt at EOF (a final unterminated line is returned first).
+    std::optional<std::string> next(int timeout_ms = -1);
+
+private:
+    int fd_;
+    std::size_t max_;
+    std::string buf_;
+    bool eof_ = false;
+};
+
+// ---- the two common set-ups --------------------------------------------------------------------
+// socket + SO_REUSEADDR (optional) + bind + listen on the first address of host:port that works.
+Fd tcp_listen(const std::string& host, std::uint16_t port, int backlog, bool reuse_addr = true);
+// socket + connect to each address of host:port in turn, as Python's create_connection does.
+Fd tcp_connect(const std::string& host, std::uint16_t port, int timeout_ms = -1);
+
+}  // namespace netlab

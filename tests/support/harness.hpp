@@ -1,0 +1,95 @@
+// tests/support/harness.hpp — run netlab programs (and real peers) as child processes.
+//
+//   auto port = free_port();
+//   Process server({bin("echo_server"), "--port", std::to_string(port)});
+//   wait_listening(port);                      // passive readiness check: no probe connection
+//   auto client = run({bin("echo_client"), "--port", std::to_string(port)});
+//   CHECK(client.out == "Привет!\n");
+//   server.expect_line("Data: ");              // waits with a deadline, never a fixed sleep
+//
+// Every wait has a deadline; on failure the exception message shows what was expected and the
+// whole transcript so far. A Process is killed (and reaped) when it goes out of scope.
+// Grader mode: NETLAB_BIN_DIR=<dir> makes bin() find the programs there instead.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <sys/types.h>
+
+namespace netlab::test {
+
+using namespace std::chrono_literals;
+using Ms = std::chrono::milliseconds;
+
+// Generous enough for the sanitizer build on a loaded 2-core CI machine; only failures wait it out.
+inline constexpr Ms kDeadline = 15s;
+
+// Path of a netlab program (NETLAB_BIN_DIR or this build's bin/); fails if it does not exist.
+std::string bin(const std::string& program);
+// Path of an external tool on PATH (python3, nc, curl...); fails naming scripts/install-deps.
+std::string tool(const std::string& name);
+bool have_tool(const std::string& name);
+
+class Process {
+public:
+    explicit Process(std::vector<std::string> argv, std::vector<std::string> extra_env = {});
+    Process(const Process&) = delete;
+    Process& operator=(const Process&) = delete;
+    ~Process();  // SIGKILL and reap if still running
+
+    pid_t pid() const { return pid_; }
+    void write(std::string_view data);  // to the child's stdin
+    void close_stdin();
+    void signal(int sig);
+
+    // Waits until a line of stdout (stderr) contains `text`; returns that line. Lines already
+    // matched by an earlier expect are not seen again, so a transcript is checked in order.
+    std::string expect_line(std::string_view text, Ms deadline = kDeadline);
+    std::string expect_err_line(std::string_view text, Ms deadline = kDeadline);
+
+    // Waits for exit; returns the exit status, or 128 + signal number if it was killed.
+    int wait(Ms deadline = kDeadline);
+    bool running();
+
+    const std::string& out();  // everything read so far (drains what is pending)
+    const std::string& err();
+    std::string transcript() const;  // both streams, labelled, for failure messages
+
+private:
+    bool pump(Ms timeout);  // wait up to `timeout` and read one chunk; false if nothing came
+    void drain();           // read everything already in the pipes, without waiting
+    std::string expect_in(std::string& buf, std::size_t& cursor, std::string_view text, Ms deadline,
+                          const char* stream);
+
+    std::vector<std::string> argv_;
+    pid_t pid_ = -1;
+    int in_ = -1, out_ = -1, err_ = -1;
+    std::string out_buf_, err_buf_;
+    std::size_t out_cursor_ = 0, err_cursor_ = 0;
+    int status_ = -1;
+};
+
+struct Result {
+    int code;
+    std::string out;
+    std::string err;
+};
+// Runs a program to completion with `input` on its stdin.
+Result run(std::vector<std::string> argv, std::string_view input = {}, Ms deadline = kDeadline,
+           std::vector<std::string> extra_env = {});
+
+// A port no one listens on (TCP and UDP, IPv4 and IPv6), chosen at random below the kernel's
+// ephemeral range so that client sockets of parallel tests never take it.
+std::uint16_t free_port();
+// Waits until something listens on TCP `port` (or has UDP `port` bound), by reading
+// /proc/net/{tcp,tcp6,udp,udp6}: the check sends nothing, so it never disturbs a one-shot server.
+void wait_listening(std::uint16_t port, bool udp = false, Ms deadline = kDeadline);
+
+// Descriptors open in process `pid` (from /proc/<pid>/fd).
+int open_fd_count(pid_t pid);
+
+}  // namespace netlab::test
