@@ -96,6 +96,17 @@ cxxopts::ParseResult Cli::parse(int argc, char** argv)
     return result;
 }
 
+void serve_client(const std::string& peer, const std::function<void()>& exchange)
+{
+    try {
+        exchange();
+    } catch (const SysError& e) {
+        std::cerr << g_program << ": client " << peer << ": " << e.what() << std::endl;
+    } catch (const Timeout& e) {
+        std::cerr << g_program << ": client " << peer << ": " << e.what() << std::endl;
+    }
+}
+
 int run_main(const std::function<int()>& body)
 {
     std::signal(SIGPIPE, SIG_IGN);

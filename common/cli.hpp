@@ -73,6 +73,11 @@ int run(Body&& body)
     });
 }
 
+// Runs one client's exchange so that its failure (reset, timeout, garbage) is logged on stderr as
+//   echo_server: client ('127.0.0.1', 53422): recv: Connection reset by peer (errno 104, ECONNRESET)
+// and the server goes on to the next client instead of dying with it.
+void serve_client(const std::string& peer, const std::function<void()>& exchange);
+
 // Parses a whole decimal number within [min, max] for option `name`, or throws UsageError.
 long parse_number(const std::string& name, const std::string& text, long min, long max);
 

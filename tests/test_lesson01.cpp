@@ -1,5 +1,6 @@
 // Integration tests for lesson01_tcp: real server and client processes on loopback, plus real
-// peers (python3's socket module, nc). Every test picks its own free port, so ctest -j is safe.
+// peers (python3's socket module as client and as server, nc). Every test picks its own free
+// port, so `ctest -j` never clashes; readiness comes from /proc (wait_listening) or output.
 #include "support/catch.hpp"
 #include "support/harness.hpp"
 
@@ -9,20 +10,453 @@ using namespace netlab::test;
 
 namespace {
 std::string P(std::uint16_t port) { return std::to_string(port); }
+
+// A server of ours on a fresh port, already listening when the constructor returns.
+struct Server {
+    std::uint16_t port = free_port();
+    Process proc;
+    Server(const std::string& program, std::vector<std::string> args, const std::string& host = "127.0.0.1")
+        : proc(with(program, args, host))
+    {
+        wait_listening(port);
+    }
+    std::vector<std::string> with(const std::string& program, std::vector<std::string>& args, const std::string& host)
+    {
+        std::vector<std::string> argv{bin(program), "--host", host, "--port", P(port)};
+        argv.insert(argv.end(), args.begin(), args.end());
+        return argv;
+    }
+    // Ctrl-C or kill: the server must stop by itself, with status 0.
+    void stop(int sig = SIGTERM)
+    {
+        proc.signal(sig);
+        CHECK(proc.wait() == 0);
+    }
+};
+
+Result client(const std::string& program, std::uint16_t port, std::vector<std::string> args = {},
+              std::string_view input = {}, const std::string& host = "127.0.0.1")
+{
+    std::vector<std::string> argv{bin(program), "--host", host, "--port", P(port)};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv, input);
+}
+
+Result python(const std::string& code, std::vector<std::string> args = {})
+{
+    std::vector<std::string> argv{tool("python3"), "-c", code};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv);
+}
 }  // namespace
 
-TEST_CASE("greeting: server logs the client, client prints the greeting", "[greeting]")
+TEST_CASE("greeting: server logs each client, client prints the greeting", "[greeting]")
+{
+    Server server("greeting_server", {});
+    for (int i = 0; i < 2; ++i) {  // the server keeps accepting after each client
+        auto c = client("greeting_client", server.port);
+        CHECK(c.code == 0);
+        CHECK(c.out == "Thank you for the connection\n");
+        CHECK(server.proc.expect_line("Server got connection from ('127.0.0.1', ").find(")") != std::string::npos);
+    }
+    server.stop(SIGINT);
+}
+
+TEST_CASE("greeting over IPv6 ::1", "[greeting][ipv6]")
+{
+    Server server("greeting_server", {}, "::1");
+    auto c = client("greeting_client", server.port, {}, {}, "::1");
+    CHECK(c.code == 0);
+    CHECK(c.out == "Thank you for the connection\n");
+    CHECK_FALSE(server.proc.expect_line("Server got connection from ('::1', ").empty());
+    server.stop();
+}
+
+TEST_CASE("trace: --trace narrates each socket call on stderr", "[trace]")
 {
     const auto port = free_port();
-    Process server({bin("greeting_server"), "--port", P(port)});
-    wait_listening(port);
+    Process server({bin("greeting_server"), "--port", P(port), "--trace"});
+    CHECK(server.expect_err_line("socket(AF_INET, SOCK_STREAM) = 3") == "socket(AF_INET, SOCK_STREAM) = 3");
+    CHECK(server.expect_err_line("setsockopt(3, SO_REUSEADDR, 1)") == "setsockopt(3, SO_REUSEADDR, 1) = 0");
+    CHECK(server.expect_err_line("bind(") == "bind(3, 127.0.0.1:" + P(port) + ") = 0");
+    CHECK(server.expect_err_line("listen(") == "listen(3, 5) = 0");
+    auto c = run({bin("greeting_client"), "--port", P(port), "--trace"});
+    CHECK(c.code == 0);
+    CHECK(c.err.find("connect(3, 127.0.0.1:" + P(port) + ") = 0\n") != std::string::npos);
+    CHECK(c.err.find("recv(3, 16384) = 28\n") != std::string::npos);
+    CHECK(server.expect_err_line("accept(3) = 4 from 127.0.0.1:").size() > 0);
+    CHECK(server.expect_err_line("send(4, 28) = 28") == "send(4, 28) = 28");
+    CHECK(server.expect_err_line("close(4)") == "close(4) = 0");
+}
 
-    for (int i = 0; i < 2; ++i) {  // the server keeps accepting after each client
-        auto client = run({bin("greeting_client"), "--port", P(port)});
-        CHECK(client.code == 0);
-        CHECK(client.out == "Thank you for the connection\n");
-        CHECK(server.expect_line("Server got connection from ('127.0.0.1', ").size() > 0);
+TEST_CASE("echo basic (lecture 000): one recv, echo, close; Cyrillic intact", "[echo]")
+{
+    Server server("echo_server", {});
+    auto c = client("echo_client", server.port);
+    CHECK(c.code == 0);
+    CHECK(c.out == "Привет!\n");
+    CHECK_FALSE(server.proc.expect_line("('127.0.0.1', ").empty());
+    CHECK(server.proc.expect_line("Привет!") == "Привет!");
+    auto c2 = client("echo_client", server.port, {"--message", "второй клиент"});
+    CHECK(c2.out == "второй клиент\n");
+    server.stop(SIGINT);
+}
+
+TEST_CASE("echo stream (lecture 002): one client, echo until EOF, then exit", "[echo]")
+{
+    Server server("echo_server", {"--variant", "stream"});
+    auto c = client("echo_client", server.port, {"--variant", "stream"});
+    CHECK(c.code == 0);
+    CHECK(c.out == "Received b'Hello, world'\n");
+    CHECK_FALSE(server.proc.expect_line("Connected by ('127.0.0.1', ").empty());
+    CHECK(server.proc.wait() == 0);  // the lecture's server serves one client and ends
+}
+
+TEST_CASE("echo logged (lecture 003): every step logged, nc as the client", "[echo][interop]")
+{
+    Server server("echo_server", {"--variant", "logged"});
+    CHECK(server.proc.expect_line("Starting up echo server on 127.0.0.1 port " + P(server.port)).size() > 0);
+    CHECK(server.proc.expect_line("Waiting to receive message from client") == "Waiting to receive message from client");
+    // netcat-openbsd: -N shuts the socket down after stdin ends, as our client does.
+    auto nc = run({tool("nc"), "-N", "127.0.0.1", P(server.port)}, "Hello TCP-server\n");
+    CHECK(nc.code == 0);
+    CHECK(nc.out == "Hello TCP-server\n");
+    CHECK_FALSE(server.proc.expect_line("Client connected from ('127.0.0.1', ").empty());
+    CHECK(server.proc.expect_line("Data: ") == "Data: b'Hello TCP-server\\n'");
+    CHECK(server.proc.expect_line("sent ") == "sent 17 bytes back");
+    CHECK(server.proc.expect_line("Waiting") == "Waiting to receive message from client");
+    auto ours = client("echo_client", server.port, {"--variant", "logged"});
+    CHECK(ours.out == "Hello TCP-server\n");
+    CHECK(server.proc.expect_line("Data: ") == "Data: b'Hello TCP-server\\n'");
+    server.stop();
+}
+
+TEST_CASE("echo: the lecture's Python client against our server, ours against the lecture's Python server",
+          "[echo][interop]")
+{
+    Server server("echo_server", {});
+    auto py = python("import socket,sys\n"
+                     "with socket.create_connection(('127.0.0.1', int(sys.argv[1]))) as s:\n"
+                     "    s.send('Привет!'.encode('utf-8'))\n"
+                     "    print(s.recv(4096).decode('utf-8'))\n",
+                     {P(server.port)});
+    CHECK(py.code == 0);
+    CHECK(py.out == "Привет!\n");
+    CHECK(server.proc.expect_line("Привет!") == "Привет!");
+    server.stop();
+
+    const auto port = free_port();
+    Process pyserver({tool("python3"), "-c",
+                      "import socket,sys\n"
+                      "with socket.create_server(('127.0.0.1', int(sys.argv[1]))) as server:\n"
+                      "    client, addr = server.accept()\n"
+                      "    request = client.recv(4096).decode('utf-8')\n"
+                      "    print(request, flush=True)\n"
+                      "    client.send(request.encode('utf-8'))\n"
+                      "    client.close()\n",
+                      P(port)});
+    wait_listening(port);
+    auto c = client("echo_client", port);
+    CHECK(c.code == 0);
+    CHECK(c.out == "Привет!\n");
+    CHECK(pyserver.wait() == 0);
+    CHECK(pyserver.out() == "Привет!\n");
+}
+
+TEST_CASE("echo_client against nc as the server", "[echo][interop]")
+{
+    const auto port = free_port();
+    Process nc({tool("nc"), "-N", "-l", "127.0.0.1", P(port)});
+    nc.write("answer from nc\n");
+    nc.close_stdin();
+    wait_listening(port);
+    auto c = client("echo_client", port, {"--message", "hello nc"});
+    CHECK(c.code == 0);
+    CHECK(c.out == "answer from nc\n");
+    CHECK(nc.wait() == 0);
+    CHECK(nc.out() == "hello nc");
+}
+
+TEST_CASE("echo over IPv6: the client's address printed as Python prints it", "[echo][ipv6]")
+{
+    Server server("echo_server", {"--variant", "logged"}, "::1");
+    auto c = client("echo_client", server.port, {"--variant", "logged", "--message", "v6"}, {}, "::1");
+    CHECK(c.out == "v6\n");
+    CHECK(server.proc.expect_line("Client connected from ").rfind("Client connected from ('::1', ", 0) == 0);
+    server.stop();
+}
+
+TEST_CASE("upper (lecture 004): one client until EOF, Cyrillic uppercased, then exit", "[upper]")
+{
+    Server server("upper_server", {});
+    auto c = client("upper_client", server.port);
+    CHECK(c.code == 0);
+    CHECK(c.out == "HELLO, WORLD!\n");
+    CHECK_FALSE(server.proc.expect_line("connected: ('127.0.0.1', ").empty());
+    CHECK(server.proc.wait() == 0);
+
+    Server again("upper_server", {});
+    auto cyr = client("upper_client", again.port, {"--message", "привет, мир! ёжик"});
+    CHECK(cyr.out == "ПРИВЕТ, МИР! ЁЖИК\n");
+    CHECK(again.proc.wait() == 0);
+}
+
+TEST_CASE("upper: a Cyrillic letter split across two recv() calls is still uppercased", "[upper][interop]")
+{
+    Server server("upper_server", {});
+    // "a" + the first byte of "п" arrive first; the server can answer only "A" and must keep the
+    // half letter. Receiving that "A" proves the halves came in separate recv() calls.
+    auto py = python("import socket,sys\n"
+                     "s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n"
+                     "s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)\n"
+                     "p = 'п'.encode()\n"
+                     "s.sendall(b'a' + p[:1])\n"
+                     "first = s.recv(100)\n"
+                     "s.sendall(p[1:] + 'ривет'.encode())\n"
+                     "s.shutdown(socket.SHUT_WR)\n"
+                     "rest = b''\n"
+                     "while chunk := s.recv(100): rest += chunk\n"
+                     "print(first.decode(), (first + rest).decode())\n",
+                     {P(server.port)});
+    CHECK(py.code == 0);
+    CHECK(py.out == "A AПРИВЕТ\n");
+    CHECK(server.proc.wait() == 0);
+}
+
+TEST_CASE("upper --per-request (lecture 000 socketserver): strip, log, answer, next", "[upper][interop]")
+{
+    Server server("upper_server", {"--per-request"});
+    auto nc = run({tool("nc"), "-N", "127.0.0.1", P(server.port)}, "  привет, world\n");
+    CHECK(nc.out == "ПРИВЕТ, WORLD");
+    CHECK(server.proc.expect_line(" wrote:") == "127.0.0.1 wrote:");
+    CHECK(server.proc.expect_line("привет") == "привет, world");
+    auto c = client("upper_client", server.port, {"--message", "second"});
+    CHECK(c.out == "SECOND\n");
+    server.stop();
+}
+
+TEST_CASE("reverse (lecture 004): reusable sequential server, prompt_client as the persistent client",
+          "[reverse][prompt]")
+{
+    Server server("reverse_server", {});
+    CHECK(server.proc.expect_line("Слушаю порт") == "Слушаю порт " + P(server.port));
+    auto c = client("prompt_client", server.port, {}, "привет\nhello world\n\nnot sent\n");
+    CHECK(c.code == 0);
+    CHECK(c.out == "[MESSAGE:] тевирп\n[MESSAGE:] dlrow olleh\n[MESSAGE:] ");
+    CHECK(server.proc.expect_line("Получено от").rfind("Получено от 127.0.0.1:", 0) == 0);
+    CHECK(server.proc.expect_line("Отправлено").find(": тевирп") != std::string::npos);
+    CHECK(server.proc.expect_line("Получено от").find(": hello world") != std::string::npos);
+    CHECK(server.proc.expect_line("Отправлено").find(": dlrow olleh") != std::string::npos);
+    // The server is reusable: back to accept() for the next client.
+    CHECK(server.proc.expect_line("Слушаю порт") == "Слушаю порт " + P(server.port));
+    auto nc = run({tool("nc"), "-N", "127.0.0.1", P(server.port)}, "abc\n");
+    CHECK(nc.out == "cba\n");
+    server.stop();
+}
+
+TEST_CASE("prompt_client: end of input quits cleanly; a refused connection is one clear line", "[prompt]")
+{
+    Server server("reverse_server", {});
+    auto c = client("prompt_client", server.port, {}, "ab");
+    CHECK(c.code == 0);
+    CHECK(c.out == "[MESSAGE:] ba\n[MESSAGE:] \n");
+    server.stop();
+    auto refused = client("prompt_client", server.port);
+    CHECK(refused.code == 1);
+    CHECK(refused.err == "prompt_client: connect(127.0.0.1:" + P(server.port) +
+                             "): Connection refused (errno 111, ECONNREFUSED)\n");
+}
+
+TEST_CASE("resolve: getaddrinfo, reverse lookup, hostname", "[resolve][interop]")
+{
+    auto r = run({bin("resolve"), "127.0.0.1", "80"});
+    CHECK(r.code == 0);
+    CHECK(r.out == "(<AddressFamily.AF_INET: 2>, <SocketKind.SOCK_STREAM: 1>, 6, '', ('127.0.0.1', 80))\n"
+                   "(<AddressFamily.AF_INET: 2>, <SocketKind.SOCK_DGRAM: 2>, 17, '', ('127.0.0.1', 80))\n"
+                   "(<AddressFamily.AF_INET: 2>, <SocketKind.SOCK_RAW: 3>, 0, '', ('127.0.0.1', 80))\n");
+    auto v6 = run({bin("resolve"), "::1", "443"});
+    CHECK(v6.out.find("(<AddressFamily.AF_INET6: 10>, <SocketKind.SOCK_STREAM: 1>, 6, '', ('::1', 443, 0, 0))\n") == 0);
+    auto rev = run({bin("resolve"), "--reverse", "127.0.0.1"});
+    CHECK(rev.code == 0);
+    CHECK(rev.out == "('localhost', [], ['127.0.0.1'])\n");
+    auto host = run({bin("resolve"), "--hostname"});
+    auto py = python("import socket; print(socket.gethostname())");
+    CHECK(host.code == 0);
+    CHECK(host.out == py.out);
+    auto bad = run({bin("resolve"), "--reverse", "not-an-address"});
+    CHECK(bad.code == 1);
+    CHECK(bad.err.find("resolve: getaddrinfo(not-an-address): Name or service not known") == 0);
+}
+
+TEST_CASE("framed (lecture 004): the client reassembles the message from 16-byte reads", "[framed]")
+{
+    Server server("framed_server", {});
+    auto c = client("framed_client", server.port);
+    CHECK(c.code == 0);
+    CHECK(c.out == "new msg len: b'22        '\n"
+                   "full message length: 22\n"
+                   "16\n"
+                   "full message length: 22\n"
+                   "32\n"
+                   "full msg recvd\n"
+                   "Welcome to the server!\n");
+    CHECK(server.proc.expect_line("Connection from ('127.0.0.1', ").ends_with(") has been established."));
+    server.stop();
+}
+
+TEST_CASE("framed --object: a serialized map goes over the wire and comes back a dict", "[framed]")
+{
+    Server server("framed_server", {"--object"});
+    auto c = client("framed_client", server.port, {"--object"});
+    CHECK(c.code == 0);
+    CHECK(c.out.find("new msg len: b'22        '\n") == 0);
+    CHECK(c.out.ends_with("full msg recvd\n{1: 'hi', 2: 'there'}\n"));
+    CHECK(server.proc.expect_line("b'") == "b'22        {\"1\":\"hi\",\"2\":\"there\"}'");
+    server.stop();
+}
+
+TEST_CASE("framed: a Python server's back-to-back and split messages are separated correctly",
+          "[framed][interop]")
+{
+    const auto port = free_port();
+    // Two messages in one send, then a third cut in the middle of its header.
+    Process py({tool("python3"), "-c",
+                "import socket,sys\n"
+                "def frame(m): b = m.encode(); return f'{len(b):<10}'.encode() + b\n"
+                "with socket.create_server(('127.0.0.1', int(sys.argv[1]))) as srv:\n"
+                "    c, _ = srv.accept()\n"
+                "    c.sendall(frame('first') + frame('второе'))\n"
+                "    third = frame('x' * 40)\n"
+                "    c.sendall(third[:4]); c.sendall(third[4:])\n"
+                "    c.close()\n",
+                P(port)});
+    wait_listening(port);
+    auto c = client("framed_client", port);
+    CHECK(c.code == 0);
+    CHECK(c.out.find("full msg recvd\nfirst\n") != std::string::npos);
+    CHECK(c.out.find("full msg recvd\nвторое\n") != std::string::npos);
+    CHECK(c.out.find("full msg recvd\n" + std::string(40, 'x') + "\n") != std::string::npos);
+    CHECK(py.wait() == 0);
+
+    // A header that lies (claims more than arrives) is reported, not a crash or a hang.
+    const auto port2 = free_port();
+    Process liar({tool("python3"), "-c",
+                  "import socket,sys\n"
+                  "with socket.create_server(('127.0.0.1', int(sys.argv[1]))) as srv:\n"
+                  "    c, _ = srv.accept(); c.sendall(b'100       short'); c.close()\n",
+                  P(port2)});
+    wait_listening(port2);
+    auto cut = client("framed_client", port2);
+    CHECK(cut.code == 1);
+    CHECK(cut.err == "framed_client: connection closed in the middle of a message (15 bytes left over)\n");
+    CHECK(liar.wait() == 0);
+}
+
+TEST_CASE("framed: the lecture's Python client reads our server's message", "[framed][interop]")
+{
+    Server server("framed_server", {});
+    auto py = python("import socket,sys\n"
+                     "HEADERSIZE = 10\n"
+                     "s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n"
+                     "full = b''\n"
+                     "while chunk := s.recv(16): full += chunk\n"
+                     "n = int(full[:HEADERSIZE])\n"
+                     "print(n, full[HEADERSIZE:HEADERSIZE + n].decode())\n",
+                     {P(server.port)});
+    CHECK(py.out == "22 Welcome to the server!\n");
+    server.stop();
+}
+
+TEST_CASE("stream (lecture 002): recv sizes differ from send sizes; every byte arrives", "[stream]")
+{
+    Server server("stream_server", {"--recv-size", "4096"});
+    auto c = client("stream_client", server.port, {"--bytes", "2000000", "--chunk", "1000"});
+    CHECK(c.code == 0);
+    CHECK(c.out.find("sent 2000000 bytes in ") == 0);
+    CHECK(c.out.find("send() calls of up to 1000 bytes (") != std::string::npos);
+    CHECK(c.out.find("\nserver received 2000000 bytes\nthroughput: ") != std::string::npos);
+    CHECK_FALSE(server.proc.expect_line("Connection from ('127.0.0.1', ").empty());
+    const auto received = server.proc.expect_line("received ");
+    CHECK(received.rfind("received 2000000 bytes in ", 0) == 0);
+    CHECK(received.find("max 4096") != std::string::npos);  // recv sizes follow the reader's buffer
+    CHECK(server.proc.expect_line("content") == "content verified: every byte as sent");
+    CHECK(server.proc.expect_line("throughput: ").ends_with(" MB/s"));
+    server.stop();
+}
+
+TEST_CASE("stream: a Python sendall() client, verified byte for byte", "[stream][interop]")
+{
+    Server server("stream_server", {});
+    auto py = python("import socket,sys\n"
+                     "data = bytes(i % 251 for i in range(300000))\n"
+                     "s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n"
+                     "s.sendall(data); s.shutdown(socket.SHUT_WR)\n"
+                     "print(s.recv(64).decode(), end='')\n",
+                     {P(server.port)});
+    CHECK(py.out == "300000\n");
+    CHECK(server.proc.expect_line("content") == "content verified: every byte as sent");
+    server.stop();
+}
+
+TEST_CASE("every lesson01 program: --help, bad arguments exit 2 with one line", "[cli]")
+{
+    for (const char* program : {"greeting_server", "greeting_client", "echo_server", "echo_client", "upper_server",
+                                "upper_client", "reverse_server", "prompt_client", "resolve", "framed_server",
+                                "framed_client", "stream_server", "stream_client"}) {
+        INFO(program);
+        auto help = run({bin(program), "--help"});
+        CHECK(help.code == 0);
+        CHECK(help.out.find("--port") != std::string::npos);
+        CHECK(help.out.find("--trace") != std::string::npos);
+
+        auto bad_port = run({bin(program), "--port", "70000"});
+        CHECK(bad_port.code == 2);
+        CHECK(bad_port.err == std::string(program) +
+                                  ": --port must be a whole number from 0 to 65535, not '70000' (try --help)\n");
+        auto unknown = run({bin(program), "--no-such-option"});
+        CHECK(unknown.code == 2);
+        CHECK(unknown.err.find(std::string(program) + ": ") == 0);
+        CHECK(std::count(unknown.err.begin(), unknown.err.end(), '\n') == 1);
     }
-    server.signal(SIGTERM);
-    CHECK(server.wait() == 0);
+    auto variant = run({bin("echo_server"), "--variant", "fancy"});
+    CHECK(variant.code == 2);
+    CHECK(variant.err == "echo_server: --variant must be basic, stream or logged, not 'fancy' (try --help)\n");
+    auto timeout = run({bin("echo_client"), "--timeout", "-1"});
+    CHECK(timeout.code == 2);
+}
+
+TEST_CASE("port already in use: one clear line naming bind and errno, exit 1", "[cli]")
+{
+    Server first("greeting_server", {});
+    for (const char* program : {"greeting_server", "echo_server", "upper_server", "reverse_server", "framed_server",
+                                "stream_server"}) {
+        INFO(program);
+        auto second = run({bin(program), "--host", "127.0.0.1", "--port", P(first.port)});
+        CHECK(second.code == 1);
+        CHECK(second.err == std::string(program) + ": bind(127.0.0.1:" + P(first.port) +
+                                "): Address already in use (errno 98, EADDRINUSE)\n");
+    }
+    first.stop();
+}
+
+TEST_CASE("a client that connects and vanishes does not take a sequential server down", "[cli]")
+{
+    Server server("echo_server", {"--variant", "logged", "--timeout", "0.5"});
+    // Silent client: the server gives up on it after --timeout and serves the next one.
+    auto silent = python("import socket,sys\n"
+                         "s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n"
+                         "print(s.recv(10))\n",
+                         {P(server.port)});
+    CHECK(silent.out == "b''\n");
+    CHECK(server.proc.expect_err_line("recv: timed out").find("echo_server: client ('127.0.0.1', ") == 0);
+    // Resetting client (SO_LINGER 0): the server logs it and carries on.
+    auto reset = python("import socket,struct,sys\n"
+                        "s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n"
+                        "s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))\n"
+                        "s.close()\n",
+                        {P(server.port)});
+    CHECK(reset.code == 0);
+    auto c = client("echo_client", server.port, {"--variant", "logged", "--message", "still here"});
+    CHECK(c.out == "still here\n");
+    server.stop();
 }

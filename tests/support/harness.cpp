@@ -89,6 +89,9 @@ Process::Process(std::vector<std::string> argv, std::vector<std::string> extra_e
         ::dup2(in[0], 0);
         ::dup2(out[1], 1);
         ::dup2(err[1], 2);
+        // Descriptors the test runner itself inherited (ctest keeps some open) must not leak
+        // into the program under test: its first socket is then fd 3, as in a terminal.
+        ::close_range(3, ~0U, 0);
         // The test runner may ignore or block signals; the program under test must not inherit that.
         sigset_t none;
         sigemptyset(&none);
