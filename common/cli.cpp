@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <sstream>
 
 namespace netlab {
 
@@ -17,6 +18,7 @@ std::string g_program = "netlab";
 Cli::Cli(std::string program, std::string summary, std::string default_host, std::uint16_t default_port)
     : options_(program, std::move(summary))
 {
+    options_.set_width(100);
     g_program = std::move(program);
     options_.add_options()                                                       //
         ("host", "host name or address (IPv4 or IPv6)", cxxopts::value<std::string>()->default_value(default_host))
@@ -35,7 +37,7 @@ void Cli::positional(std::vector<std::string> names, std::string help_text)
 void Cli::add_timeout(double default_seconds)
 {
     options_.add_options()("timeout", "seconds any one wait may take",
-                           cxxopts::value<std::string>()->default_value(std::to_string(default_seconds)));
+                           cxxopts::value<std::string>()->default_value((std::ostringstream() << default_seconds).str()));
     has_timeout_ = true;
 }
 
