@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <iostream>
 #include <linux/sockios.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <vector>
@@ -74,9 +75,21 @@ int send_buffer(const Options& opts)
     if (err != EAGAIN)
         unexpected("expected EAGAIN, got " + netlab::errno_name(err));
 
+    // Bytes the server has but not yet acknowledged count in both queues; its delayed ACK
+    // settles that within a fraction of a second. Wait for it (bounded) so ss sees what we print.
+    long recv_q = 0, send_q = 0;
+    for (int i = 0; i < 400; ++i) {
+        recv_q = queued(conn.server.get(), SIOCINQ);
+        send_q = queued(fd, SIOCOUTQ);
+        if (recv_q + send_q == total)
+            break;
+        ::poll(nullptr, 0, 5);
+    }
     std::cout << "queued:  " << total << " bytes accepted by send() before EAGAIN\n"
-              << "Recv-Q:  " << queued(conn.server.get(), SIOCINQ) << " bytes (server side: arrived, never read)\n"
-              << "Send-Q:  " << queued(fd, SIOCOUTQ) << " bytes (client side: sent or waiting, not acknowledged)\n";
+              << "Recv-Q:  " << recv_q << " bytes (server side: arrived, never read)\n"
+              << "Send-Q:  " << send_q << " bytes (client side: not yet acknowledged by the server)\n";
+    if (recv_q + send_q == total)
+        std::cout << "Recv-Q + Send-Q = " << total << ": every byte we sent waits in one of the two queues\n";
     const std::string port = std::to_string(server_addr.port());
     show_tool({"ss", "-tn", "state", "established", "( sport = :" + port + " or dport = :" + port + " )"});
     explain("the peer does not read, so its receive buffer and then our send buffer are full; TCP's flow "

@@ -1,0 +1,515 @@
+// Integration tests for lesson03_errors: every net_errors scenario is run as the student runs
+// it, and its report asserted (errno number and name, the Python line); robust_client is run
+// against peers this file builds on loopback, one per failure class. Every peer uses a port the
+// kernel picks (bind port 0), so `ctest -j` never clashes and no fixed port is left in TIME_WAIT.
+// Timeout scenarios get a short --timeout; one test keeps the lecture's 2 s to check the default.
+#include "support/catch.hpp"
+#include "support/harness.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sstream>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace netlab::test;
+
+namespace {
+
+Result scenario(const std::string& name, std::vector<std::string> args = {})
+{
+    std::vector<std::string> argv{bin("net_errors"), name};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv);
+}
+
+bool has_line(const std::string& out, const std::string& line)
+{
+    std::istringstream in(out);
+    for (std::string l; std::getline(in, l);)
+        if (l == line)
+            return true;
+    return false;
+}
+
+// The three lines every errno report has, e.g. (111, "ECONNREFUSED", "Connection refused",
+// "ConnectionRefusedError").
+void check_errno(const Result& r, int err, const std::string& name, const std::string& message,
+                 const std::string& python_class)
+{
+    INFO(r.out << r.err);
+    CHECK(has_line(r.out, "errno:   " + std::to_string(err) + " " + name));
+    CHECK(has_line(r.out, "message: " + message));
+    CHECK(has_line(r.out, "python:  " + python_class + ": [Errno " + std::to_string(err) + "] " + message));
+}
+
+std::string line_starting(const std::string& out, const std::string& prefix)
+{
+    std::istringstream in(out);
+    for (std::string l; std::getline(in, l);)
+        if (l.rfind(prefix, 0) == 0)
+            return l;
+    return {};
+}
+
+// A line of ss output (indented by net_errors) whose first two columns are Recv-Q and Send-Q.
+bool has_row(const std::string& out, const std::string& recv_q, const std::string& send_q)
+{
+    std::istringstream in(out);
+    for (std::string l; std::getline(in, l);) {
+        std::istringstream cols(l);
+        std::string a, b;
+        if (l.rfind("   ", 0) == 0 && cols >> a >> b && a == recv_q && b == send_q)
+            return true;
+    }
+    return false;
+}
+
+long number_after(const std::string& out, const std::string& prefix)
+{
+    const std::string line = line_starting(out, prefix);
+    return line.empty() ? -1 : std::stol(line.substr(prefix.size()));
+}
+
+// ---- small loopback peers for robust_client, made with plain socket calls ---------------------
+struct Sock {
+    int fd = -1;
+    explicit Sock(int f) : fd(f) {}
+    Sock(Sock&& o) noexcept : fd(std::exchange(o.fd, -1)) {}
+    Sock(const Sock&) = delete;
+    ~Sock()
+    {
+        if (fd >= 0)
+            ::close(fd);
+    }
+};
+
+sockaddr_in loopback(std::uint16_t port)
+{
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return a;
+}
+
+// Bound to 127.0.0.1 with a port the kernel picks; listening unless backlog < 0.
+Sock bound(int backlog)
+{
+    Sock s(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    auto a = loopback(0);
+    REQUIRE(::bind(s.fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    if (backlog >= 0)
+        REQUIRE(::listen(s.fd, backlog) == 0);
+    return s;
+}
+
+std::uint16_t port_of(const Sock& s)
+{
+    sockaddr_in a{};
+    socklen_t len = sizeof a;
+    ::getsockname(s.fd, reinterpret_cast<sockaddr*>(&a), &len);
+    return ntohs(a.sin_port);
+}
+
+Sock connect_to(std::uint16_t port)
+{
+    Sock s(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    auto a = loopback(port);
+    REQUIRE(::connect(s.fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    return s;
+}
+
+// Accepts one client (with a deadline) and reads what it sent, up to `expect` bytes.
+Sock accept_and_read(const Sock& listener, std::size_t expect, std::string& got)
+{
+    pollfd p{listener.fd, POLLIN, 0};
+    REQUIRE(::poll(&p, 1, static_cast<int>(kDeadline.count())) == 1);
+    Sock conn(::accept4(listener.fd, nullptr, nullptr, SOCK_CLOEXEC));
+    REQUIRE(conn.fd >= 0);
+    while (got.size() < expect) {
+        pollfd q{conn.fd, POLLIN, 0};
+        REQUIRE(::poll(&q, 1, static_cast<int>(kDeadline.count())) == 1);
+        char buf[256];
+        ssize_t n = ::recv(conn.fd, buf, sizeof buf, 0);
+        if (n <= 0)
+            break;
+        got.append(buf, static_cast<std::size_t>(n));
+    }
+    return conn;
+}
+
+Result robust(std::uint16_t port, std::vector<std::string> args = {}, const std::string& host = "127.0.0.1")
+{
+    std::vector<std::string> argv{bin("robust_client"), "--host", host, "--port", std::to_string(port)};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv);
+}
+
+const std::string kMessage = "Привет!";  // robust_client's default message
+
+}  // namespace
+
+// ---- net_errors: the command line --------------------------------------------------------------
+
+TEST_CASE("net_errors --list names every scenario with one line each", "[net_errors]")
+{
+    auto r = run({bin("net_errors"), "--list"});
+    CHECK(r.code == 0);
+    for (const char* name : {"bad-name", "in-use", "time-wait", "not-local", "refused", "connect-timeout",
+                             "connect-etimedout", "recv-timeout", "accept-timeout", "select-timeout", "peer-closed",
+                             "reset", "reset-before-accept", "aborted", "broken-pipe", "bad-fd", "would-block",
+                             "send-buffer"})
+        CHECK_FALSE(line_starting(r.out, std::string(name) + " ").empty());
+    CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 18);
+    CHECK(run({bin("net_errors"), "--help"}).code == 0);
+}
+
+TEST_CASE("net_errors usage errors: one line on stderr, exit 2", "[net_errors]")
+{
+    for (auto args : std::vector<std::vector<std::string>>{
+             {}, {"no-such-scenario"}, {"refused", "reset"}, {"recv-timeout", "--timeout", "x"},
+             {"recv-timeout", "--timeout", "0"}, {"connect-etimedout", "--syn-retries", "99"}, {"--bogus"}}) {
+        std::vector<std::string> argv{bin("net_errors")};
+        argv.insert(argv.end(), args.begin(), args.end());
+        auto r = run(argv);
+        INFO(r.err);
+        CHECK(r.code == 2);
+        CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+        CHECK(r.out.empty());
+    }
+}
+
+// ---- net_errors: one test per scenario ---------------------------------------------------------
+
+TEST_CASE("bad-name: getaddrinfo EAI_NONAME -2, socket.gaierror", "[net_errors]")
+{
+    auto r = scenario("bad-name");
+    CHECK(r.code == 0);
+    CHECK(has_line(r.out, "call:    getaddrinfo('bad adress', '0')"));
+    CHECK(has_line(r.out, "errno:   -2 EAI_NONAME (a getaddrinfo code, not an errno)"));
+    CHECK(has_line(r.out, "python:  socket.gaierror: [Errno -2] Name or service not known"));
+}
+
+TEST_CASE("in-use: a second bind to a listening port, EADDRINUSE 98", "[net_errors]")
+{
+    auto r = scenario("in-use");
+    CHECK(r.code == 0);
+    CHECK(line_starting(r.out, "call:    bind(127.0.0.1:").size() > 0);
+    check_errno(r, 98, "EADDRINUSE", "Address already in use", "OSError");
+}
+
+TEST_CASE("time-wait: restart fails with EADDRINUSE until the server uses SO_REUSEADDR from the start", "[net_errors]")
+{
+    auto r = scenario("time-wait");
+    INFO(r.out << r.err);
+    CHECK(r.code == 0);
+    check_errno(r, 98, "EADDRINUSE", "Address already in use", "OSError");
+    // Both restarts of the first server fail: without SO_REUSEADDR, and with it set only on restart.
+    std::size_t failures = 0;
+    for (std::size_t at = 0; (at = r.out.find("errno:   98 EADDRINUSE", at)) != std::string::npos; ++at)
+        ++failures;
+    CHECK(failures == 2);
+    CHECK(line_starting(r.out, "listening again on ('127.0.0.1', ").size() > 0);
+    CHECK(r.out.find("bind succeeded: SO_REUSEADDR") != std::string::npos);
+    if (have_tool("ss"))  // the kernel's own view: the old connection in TIME_WAIT
+        CHECK(r.out.find("$ ss -tan state time-wait") != std::string::npos);
+}
+
+TEST_CASE("not-local: bind to an address this host lacks, EADDRNOTAVAIL 99 - '' binds all", "[net_errors]")
+{
+    auto r = scenario("not-local");
+    CHECK(r.code == 0);
+    CHECK(has_line(r.out, "call:    bind(192.0.2.1:0)"));
+    check_errno(r, 99, "EADDRNOTAVAIL", "Cannot assign requested address", "OSError");
+    CHECK(line_starting(r.out, "bind(('', 0)) works: listening on ('0.0.0.0', ").size() > 0);
+}
+
+TEST_CASE("refused: ECONNREFUSED 111, over IPv4 and IPv6", "[net_errors][ipv6]")
+{
+    auto r = scenario("refused");
+    CHECK(r.code == 0);
+    CHECK(line_starting(r.out, "call:    connect(127.0.0.1:").size() > 0);
+    check_errno(r, 111, "ECONNREFUSED", "Connection refused", "ConnectionRefusedError");
+    auto v6 = scenario("refused", {"--host", "::1"});
+    CHECK(v6.code == 0);
+    CHECK(line_starting(v6.out, "call:    connect([::1]:").size() > 0);
+    check_errno(v6, 111, "ECONNREFUSED", "Connection refused", "ConnectionRefusedError");
+}
+
+TEST_CASE("connect-timeout: SYNs dropped, our timeout ends it - reusing the socket gives EALREADY", "[net_errors]")
+{
+    auto r = scenario("connect-timeout", {"--timeout", "0.5"});
+    INFO(r.out << r.err);
+    CHECK(r.code == 0);
+    CHECK(line_starting(r.out, "call:    connect(127.0.0.1:").find("with settimeout(0.5)") != std::string::npos);
+    CHECK(has_line(r.out, "errno:   none: no system call failed; our own wait (poll) gave up after 500 ms"));
+    CHECK(has_line(r.out, "python:  TimeoutError: timed out"));
+    check_errno(r, 114, "EALREADY", "Operation already in progress", "BlockingIOError");
+}
+
+TEST_CASE("connect-etimedout: the kernel gives up after the SYN retries, ETIMEDOUT 110", "[net_errors]")
+{
+    auto r = scenario("connect-etimedout", {"--syn-retries", "1"});
+    CHECK(r.code == 0);
+    check_errno(r, 110, "ETIMEDOUT", "Connection timed out", "TimeoutError");
+    CHECK(line_starting(r.out, "took:    ").size() > 0);
+}
+
+TEST_CASE("recv-timeout and accept-timeout: TimeoutError: timed out", "[net_errors]")
+{
+    auto r = scenario("recv-timeout", {"--timeout", "0.3"});
+    CHECK(r.code == 0);
+    CHECK(has_line(r.out, "call:    recv(4096) with settimeout(0.3)"));
+    CHECK(has_line(r.out, "python:  TimeoutError: timed out"));
+    auto a = scenario("accept-timeout", {"--timeout", "0.3"});
+    CHECK(a.code == 0);
+    CHECK(has_line(a.out, "call:    accept() with settimeout(0.3)"));
+    CHECK(has_line(a.out, "errno:   none: no system call failed; our own wait (poll) gave up after 300 ms"));
+    CHECK(has_line(a.out, "python:  TimeoutError: timed out"));
+}
+
+TEST_CASE("select-timeout: the lecture's 2 s by default, then no response", "[net_errors]")
+{
+    auto r = scenario("select-timeout");
+    INFO(r.out << r.err);
+    CHECK(r.code == 0);
+    CHECK(line_starting(r.out, "-- ").find("select([s], [], [], 2)") != std::string::npos);
+    CHECK(line_starting(r.out, "call:    select(").find("2000 ms) = 0") != std::string::npos);
+    CHECK(has_line(r.out, "errno:   none: select() succeeded and returned 0 ready descriptors"));
+    CHECK(has_line(r.out, "python:  RuntimeError: no response"));
+    CHECK(has_line(r.out, "lecture: Socket error: no response"));
+    auto short_wait = scenario("select-timeout", {"--timeout", "0.2"});
+    CHECK(line_starting(short_wait.out, "call:    select(").find("200 ms) = 0") != std::string::npos);
+}
+
+TEST_CASE("peer-closed: recv returns 0, socket connection broken", "[net_errors]")
+{
+    auto r = scenario("peer-closed");
+    CHECK(r.code == 0);
+    CHECK(has_line(r.out, "call:    recv(4096) = 0"));
+    CHECK(has_line(r.out, "errno:   none: recv() succeeded with 0 bytes: the peer sent FIN"));
+    CHECK(has_line(r.out, "python:  RuntimeError: socket connection broken"));
+    CHECK(has_line(r.out, "lecture: Socket error: socket connection broken"));
+}
+
+TEST_CASE("reset: RST from SO_LINGER 0, ECONNRESET 104", "[net_errors]")
+{
+    auto r = scenario("reset");
+    CHECK(r.code == 0);
+    CHECK(has_line(r.out, "call:    recv(4096)"));
+    check_errno(r, 104, "ECONNRESET", "Connection reset by peer", "ConnectionResetError");
+}
+
+TEST_CASE("reset-before-accept: Linux accepts the dead connection, then ECONNRESET (no ECONNABORTED)", "[net_errors]")
+{
+    auto r = scenario("reset-before-accept");
+    CHECK(r.code == 0);
+    CHECK(has_line(r.out, "accept() succeeded on Linux: it hands over the connection even though it is already reset"));
+    check_errno(r, 104, "ECONNRESET", "Connection reset by peer", "ConnectionResetError");
+    CHECK(r.out.find("ECONNABORTED 103") != std::string::npos);  // the explanation names what BSD says
+}
+
+TEST_CASE("aborted: ss -K destroys the connection, ECONNABORTED 103 (root)", "[net_errors][root]")
+{
+    if (::geteuid() != 0)
+        NETLAB_SKIP("destroying a socket with ss -K needs root (CAP_NET_ADMIN)");
+    if (!have_tool("ss"))
+        NETLAB_SKIP("ss (iproute2) is not installed");
+    auto r = scenario("aborted");
+    if (r.code == 1 && r.err.find("CONFIG_INET_DIAG_DESTROY") != std::string::npos)
+        NETLAB_SKIP("this kernel cannot destroy sockets (no CONFIG_INET_DIAG_DESTROY)");
+    INFO(r.out << r.err);
+    CHECK(r.code == 0);
+    CHECK(line_starting(r.out, "$ ss -K -tn src 127.0.0.1 sport = ").size() > 0);
+    check_errno(r, 103, "ECONNABORTED", "Software caused connection abort", "ConnectionAbortedError");
+    check_errno(r, 104, "ECONNRESET", "Connection reset by peer", "ConnectionResetError");
+}
+
+TEST_CASE("broken-pipe: EPIPE 32 with SIGPIPE ignored - with the default action the child dies", "[net_errors]")
+{
+    auto r = scenario("broken-pipe");
+    INFO(r.out << r.err);
+    CHECK(r.code == 0);
+    CHECK(has_line(r.out, "call:    send(b'second')"));
+    check_errno(r, 32, "EPIPE", "Broken pipe", "BrokenPipeError");
+    const std::string child = line_starting(r.out, "child ");
+    CHECK(child.find(": killed by signal 13 (SIGPIPE: Broken pipe), exit status 141") != std::string::npos);
+    CHECK(r.out.find("SIGPIPE did not kill us") == std::string::npos);
+}
+
+TEST_CASE("bad-fd: connect on a closed socket, EBADF 9", "[net_errors]")
+{
+    auto r = scenario("bad-fd");
+    CHECK(r.code == 0);
+    check_errno(r, 9, "EBADF", "Bad file descriptor", "OSError");
+}
+
+TEST_CASE("would-block: non-blocking recv with no data, EAGAIN 11 - data then comes at once", "[net_errors]")
+{
+    auto r = scenario("would-block");
+    CHECK(r.code == 0);
+    check_errno(r, 11, "EAGAIN", "Resource temporarily unavailable", "BlockingIOError");
+    CHECK(has_line(r.out, "recv(1024) = 4 bytes"));
+}
+
+TEST_CASE("send-buffer: the peer never reads, EAGAIN 11 after megabytes - Recv-Q and Send-Q shown", "[net_errors]")
+{
+    auto r = scenario("send-buffer");
+    INFO(r.out << r.err);
+    CHECK(r.code == 0);
+    check_errno(r, 11, "EAGAIN", "Resource temporarily unavailable", "BlockingIOError");
+    CHECK(has_line(r.out, "lecture: BlockingIOError(11, 'Resource temporarily unavailable')"));
+    const long queued = number_after(r.out, "queued:  ");
+    const long recv_q = number_after(r.out, "Recv-Q:  ");
+    const long send_q = number_after(r.out, "Send-Q:  ");
+    CHECK(queued > 64 * 1024);  // the kernel buffers far more than one chunk before pushing back
+    CHECK(recv_q > 0);
+    CHECK(send_q > 0);
+    CHECK(send_q <= queued);
+    CHECK(has_line(r.out, "Recv-Q + Send-Q = " + std::to_string(queued) +
+                              ": every byte we sent waits in one of the two queues"));
+    if (have_tool("ss")) {  // ss's rows show the same counters: client (0, Send-Q), server (Recv-Q, 0)
+        CHECK(has_row(r.out, "0", std::to_string(send_q)));
+        CHECK(has_row(r.out, std::to_string(recv_q), "0"));
+    }
+}
+
+TEST_CASE("net_errors --trace narrates the failing call strace-style", "[net_errors]")
+{
+    auto r = scenario("refused", {"--trace"});
+    CHECK(r.code == 0);
+    CHECK(r.err.find("socket(AF_INET, SOCK_STREAM) = 3\n") != std::string::npos);
+    CHECK(r.err.find("bind(3, 127.0.0.1:0) = 0\n") != std::string::npos);
+    CHECK(r.err.find("= -1 ECONNREFUSED (Connection refused)\n") != std::string::npos);
+}
+
+TEST_CASE("net_errors' python lines are what Python itself prints", "[net_errors][interop]")
+{
+    // The lecture's own code, run by the real Python, against the same kinds of peers.
+    auto py = run({tool("python3"), "-c",
+                   "import socket\n"
+                   "def show(f):\n"
+                   "    try: f()\n"
+                   "    except OSError as e: print(type(e).__name__ + ': ' + str(e))\n"
+                   "show(lambda: socket.socket().connect(('bad adress', 0)))\n"
+                   "a = socket.socket(); a.bind(('127.0.0.1', 0)); a.listen()\n"
+                   "show(lambda: socket.socket().bind(a.getsockname()))\n"
+                   "b = socket.socket(); b.bind(('127.0.0.1', 0))\n"
+                   "show(lambda: socket.create_connection(b.getsockname()))\n"
+                   "show(lambda: socket.socket().bind(('192.0.2.1', 0)))\n"
+                   "c = socket.create_connection(a.getsockname()); c.setblocking(False)\n"
+                   "show(lambda: c.recv(1024))\n"
+                   "d = socket.socket(); d.close()\n"
+                   "show(lambda: d.connect(a.getsockname()))\n"});
+    INFO(py.out << py.err);
+    REQUIRE(py.code == 0);
+    std::istringstream lines(py.out);
+    std::string line;
+    for (const char* name : {"bad-name", "in-use", "refused", "not-local", "would-block", "bad-fd"}) {
+        std::getline(lines, line);
+        auto r = scenario(name);
+        std::string python = line_starting(r.out, "python:  ").substr(9);
+        if (python.rfind("socket.", 0) == 0)
+            python = python.substr(7);  // Python's type name lacks the module: gaierror
+        CHECK(python == line);
+    }
+}
+
+// ---- robust_client: each failure class, its message and exit status --------------------------
+
+TEST_CASE("robust_client: an answer is printed, exit 0", "[robust_client]")
+{
+    Sock server = bound(1);
+    Process client({bin("robust_client"), "--port", std::to_string(port_of(server))});
+    std::string got;
+    Sock conn = accept_and_read(server, kMessage.size(), got);
+    CHECK(got == kMessage);
+    REQUIRE(::send(conn.fd, "ПРИВЕТ!", std::string("ПРИВЕТ!").size(), MSG_NOSIGNAL) > 0);
+    CHECK(client.wait() == 0);
+    CHECK(client.out() == "ПРИВЕТ!\n");
+}
+
+TEST_CASE("robust_client: name error -> Wrong adress, exit 3", "[robust_client]")
+{
+    auto r = robust(5000, {}, "bad adress");
+    CHECK(r.code == 3);
+    CHECK(r.out == "Wrong adress\n");
+}
+
+TEST_CASE("robust_client: timeouts -> Connection timed out, exit 4", "[robust_client]")
+{
+    SECTION("connect: SYNs dropped by a full accept queue")
+    {
+        Sock full = bound(0);
+        Sock filler = connect_to(port_of(full));
+        auto r = robust(port_of(full), {"--timeout", "0.3"});
+        CHECK(r.code == 4);
+        CHECK(r.out == "Connection timed out\n");
+    }
+    SECTION("recv: the server never answers")
+    {
+        Sock silent = bound(1);
+        auto r = robust(port_of(silent), {"--timeout", "0.3"});
+        CHECK(r.code == 4);
+        CHECK(r.out == "Connection timed out\n");
+    }
+}
+
+TEST_CASE("robust_client: other errors -> Connection error: <errno>, exit 1", "[robust_client]")
+{
+    SECTION("refused")
+    {
+        Sock not_listening = bound(-1);
+        auto r = robust(port_of(not_listening));
+        CHECK(r.code == 1);
+        CHECK(r.out == "Connection error: 111\n");
+    }
+    SECTION("reset after the request")
+    {
+        Sock server = bound(1);
+        Process client({bin("robust_client"), "--port", std::to_string(port_of(server))});
+        std::string got;
+        {
+            Sock conn = accept_and_read(server, kMessage.size(), got);
+            linger abort_on_close{1, 0};
+            ::setsockopt(conn.fd, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
+        }
+        CHECK(client.wait() == 1);
+        CHECK(client.out() == "Connection error: 104\n");
+    }
+    SECTION("closed without an answer")
+    {
+        Sock server = bound(1);
+        Process client({bin("robust_client"), "--port", std::to_string(port_of(server))});
+        std::string got;
+        accept_and_read(server, kMessage.size(), got);  // the connection closes at once
+        CHECK(client.wait() == 1);
+        CHECK(client.out() == "Connection error: socket connection broken\n");
+    }
+}
+
+TEST_CASE("robust_client: usage errors exit 2", "[robust_client]")
+{
+    CHECK(run({bin("robust_client"), "--timeout", "0"}).code == 2);
+    CHECK(run({bin("robust_client"), "--port", "70000"}).code == 2);
+    CHECK(run({bin("robust_client"), "--help"}).code == 0);
+}
+
+TEST_CASE("robust_client against the lecture's Python echo server", "[robust_client][interop]")
+{
+    const auto port = free_port();
+    Process py({tool("python3"), "-c",
+                "import socket,sys\n"
+                "with socket.create_server(('127.0.0.1', int(sys.argv[1]))) as server:\n"
+                "    client, addr = server.accept()\n"
+                "    client.sendall(client.recv(4096).upper())\n"
+                "    client.close()\n",
+                std::to_string(port)});
+    wait_listening(port);
+    auto r = robust(port, {"--message", "hello"});
+    CHECK(r.code == 0);
+    CHECK(r.out == "HELLO\n");
+    CHECK(py.wait() == 0);
+}
