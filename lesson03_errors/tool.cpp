@@ -81,13 +81,13 @@ std::optional<ToolResult> run_tool(const std::vector<std::string>& argv, int tim
     return ToolResult{WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st), output};
 }
 
-void show_tool(const std::vector<std::string>& argv)
+bool show_tool(const std::vector<std::string>& argv)
 {
     std::cout << "$ " << join(argv) << "\n";
     auto result = run_tool(argv);
     if (!result) {
         std::cout << "   (" << argv[0] << " is not installed: it comes with iproute2)\n";
-        return;
+        return false;
     }
     std::size_t start = 0;
     while (start < result->output.size()) {
@@ -97,6 +97,7 @@ void show_tool(const std::vector<std::string>& argv)
         std::cout << "   " << result->output.substr(start, nl - start) << "\n";
         start = nl + 1;
     }
+    return true;
 }
 
 }  // namespace lesson03

@@ -14,6 +14,7 @@
 #include "lesson03_errors/tool.hpp"
 
 #include <iostream>
+#include <stdexcept>
 #include <unistd.h>
 
 namespace lesson03 {
@@ -28,8 +29,10 @@ int aborted(const Options& opts)
     const netlab::Endpoint remote = netlab::peer_endpoint(conn.client.get());
     step("our client " + local.python() + " is connected to " + remote.python() +
          "; the administrator destroys it with ss -K while we wait in recv()");
-    show_tool({"ss", "-K", "-tn", "src", local.ip(), "sport", "=", std::to_string(local.port()), "dst", remote.ip(),
+    const bool have_ss = show_tool({"ss", "-K", "-tn", "src", local.ip(), "sport", "=", std::to_string(local.port()), "dst", remote.ip(),
                "dport", "=", std::to_string(remote.port())});
+    if (!have_ss)
+        throw std::runtime_error("aborted needs ss (iproute2) to destroy the socket");
     if (!wait_error(conn.client.get(), 3000))
         unexpected("ss -K did not destroy the socket: the kernel needs CONFIG_INET_DIAG_DESTROY");
     expect_errno(ECONNABORTED, [&] {
