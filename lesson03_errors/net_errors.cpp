@@ -61,10 +61,10 @@ int main(int argc, char** argv)
                         "127.0.0.1", 0);
         cli.add()("list", "list the scenarios")  //
             ("timeout", "seconds for the timeout scenarios (default: the lecture's)", cxxopts::value<std::string>())
-            ("syn-retries", "SYN retries for connect-etimedout (Linux default 6: about 127 s)",
+            ("syn-retries", "SYN retries for connect-etimedout (Linux: 6, ~127 s)",
              cxxopts::value<std::string>()->default_value("2"))
             ("scenario", "the scenario to run (see --list)", cxxopts::value<std::string>());
-        cli.positional({"scenario"}, "SCENARIO");
+        cli.positional({"scenario"}, "SCENARIO   (net_errors --list shows them)");
         auto args = cli.parse(argc, argv);
         if (args.count("list")) {
             list_scenarios();

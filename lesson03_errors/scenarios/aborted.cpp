@@ -34,7 +34,8 @@ int aborted(const Options& opts)
     if (!have_ss)
         throw std::runtime_error("aborted needs ss (iproute2) to destroy the socket");
     if (!wait_error(conn.client.get(), 3000))
-        unexpected("ss -K did not destroy the socket: the kernel needs CONFIG_INET_DIAG_DESTROY");
+        unexpected("ss -K did not destroy the socket: it needs CAP_NET_ADMIN and a kernel with "
+                   "CONFIG_INET_DIAG_DESTROY");
     expect_errno(ECONNABORTED, [&] {
         char buf[4096];
         netlab::recv_some(conn.client.get(), buf, sizeof buf, 5000);
