@@ -1,0 +1,206 @@
+// epoll_server — lecture 002's multiconn-server.py as Python's selectors.DefaultSelector really
+// runs it on Linux: epoll. `epoll_server <host> <port>` (default 127.0.0.1 65432); uppercase echo
+// with the lecture's log lines:
+//
+//   Listening on ('127.0.0.1', 65432)
+//   Accepted connection from ('127.0.0.1', 61354)
+//   Echoing b'MESSAGE 1 FROM CLIENT.MESSAGE 2 FROM CLIENT.' to ('127.0.0.1', 61354)
+//   Closing connection to ('127.0.0.1', 61354)
+//
+// Watch for:
+//  - The interest list lives in the kernel: epoll_ctl(ADD/MOD/DEL) changes it when a client comes,
+//    goes, or starts/stops needing POLLOUT, and epoll_wait() returns only the ready sockets. A
+//    wake-up costs O(ready), not O(clients) as with select() and poll() — which is how one thread
+//    holds thousands of mostly idle connections (see the bench table in README.md).
+//  - Level-triggered (the default, as selectors uses it): a socket with unread data is reported
+//    again on the next wait, so reading one chunk per event is enough.
+//  - EPOLLOUT is asked for only while a client has bytes queued after a partial send(); a client
+//    that never reads is dropped once more than --max-buffer bytes wait for it.
+//
+// Run the pair:   ./epoll_server 127.0.0.1 65432       ./multiconn_client 127.0.0.1 65432 2
+#include "upper_service.hpp"
+
+#include "common/cli.hpp"
+#include "common/error.hpp"
+#include "common/socket.hpp"
+#include "common/text.hpp"
+
+#include <array>
+#include <cstdint>
+#include <iostream>
+#include <map>
+#include <sys/epoll.h>
+
+namespace {
+
+constexpr const char* kProgram = "epoll_server";
+
+struct Connection {
+    upper::Client client;
+    std::uint32_t events = 0;  // what the kernel's interest list holds for it now
+};
+
+struct Server {
+    netlab::Fd epoll;
+    netlab::Fd listener;
+    std::map<int, Connection> connections;  // by descriptor
+    upper::Limits limits;
+    bool accept_paused = false;  // out of descriptors: stop accepting until a client leaves
+
+    void watch(int op, int fd, std::uint32_t events)
+    {
+        epoll_event ev{};
+        ev.events = events;
+        ev.data.fd = fd;
+        if (::epoll_ctl(epoll.get(), op, fd, &ev) < 0)
+            netlab::throw_sys("epoll_ctl");
+        netlab::trace("epoll_ctl(" + std::to_string(epoll.get()) + ", " +
+                      (op == EPOLL_CTL_ADD ? "ADD" : op == EPOLL_CTL_MOD ? "MOD" : "DEL") + ", " + std::to_string(fd) +
+                      (events & EPOLLIN ? ", EPOLLIN" : "") + (events & EPOLLOUT ? ", EPOLLOUT" : "") + ") = 0");
+    }
+
+    void accept_wrapper()
+    {
+        std::optional<upper::Client> client;
+        try {
+            client = upper::accept_client(listener.get());
+        } catch (const netlab::SysError& e) {  // EMFILE, ENFILE: the backlog keeps the client waiting
+            std::cerr << kProgram << ": " << e.what() << "\n";
+            watch(EPOLL_CTL_MOD, listener.get(), 0);
+            accept_paused = true;
+            return;
+        }
+        if (!client)
+            return;
+        if (connections.size() >= limits.max_clients)
+            return upper::log_drop(kProgram, *client, "too many clients (--max-clients " +
+                                                          std::to_string(limits.max_clients) + "), closed");
+        if (!limits.quiet)
+            std::cout << "Accepted connection from " << client->name << "\n";
+        const int fd = client->fd.get();
+        watch(EPOLL_CTL_ADD, fd, EPOLLIN);
+        connections.emplace(fd, Connection{std::move(*client), EPOLLIN});
+    }
+
+    // Serves one ready client; false when it is finished or broken and must be closed.
+    bool service_connection(Connection& conn, std::uint32_t revents)
+    {
+        upper::Client& c = conn.client;
+        try {
+            if (revents & (EPOLLIN | EPOLLHUP | EPOLLERR)) {  // HUP/ERR: recv() reports what happened
+                if (!upper::receive(c))
+                    c.closing = true;
+            }
+            if (!c.out.empty()) {
+                if (!limits.quiet)
+                    std::cout << "Echoing " << upper::preview(c.out) << " to " << c.name << "\n";
+                upper::flush(c);
+            }
+            if (c.out.size() > limits.max_buffer) {
+                upper::log_drop(kProgram, c, "does not read: over " + std::to_string(limits.max_buffer) +
+                                                 " bytes queued, dropped");
+                return false;
+            }
+            if (c.closing && c.out.empty()) {
+                if (!limits.quiet)
+                    std::cout << "Closing connection to " << c.name << "\n";
+                return false;
+            }
+            const std::uint32_t wanted = (c.closing ? 0u : std::uint32_t{EPOLLIN}) | (c.out.empty() ? 0u : std::uint32_t{EPOLLOUT});
+            if (wanted != conn.events) {
+                watch(EPOLL_CTL_MOD, c.fd.get(), wanted);
+                conn.events = wanted;
+            }
+            return true;
+        } catch (const netlab::SysError& e) {
+            upper::log_drop(kProgram, c, e.what());
+            return false;
+        }
+    }
+
+    void close_connection(std::map<int, Connection>::iterator it)
+    {
+        // close() alone would also take the socket out of the interest list; DEL says so plainly.
+        watch(EPOLL_CTL_DEL, it->first, 0);
+        connections.erase(it);
+        if (accept_paused) {  // a descriptor is free again
+            watch(EPOLL_CTL_MOD, listener.get(), EPOLLIN);
+            accept_paused = false;
+        }
+    }
+
+    void drop_idle_clients()
+    {
+        const auto now = upper::Clock::now();
+        for (auto it = connections.begin(); it != connections.end();) {
+            auto next = std::next(it);
+            if (now - it->second.client.last_active >= std::chrono::milliseconds(limits.idle_ms)) {
+                upper::log_drop(kProgram, it->second.client,
+                                "silent for " + std::to_string(limits.idle_ms / 1000) + " s, dropped");
+                close_connection(it);
+            }
+            it = next;
+        }
+    }
+
+    void run()
+    {
+        const sigset_t wait_mask = upper::stop_wait_mask();
+        auto last_sweep = upper::Clock::now();
+        std::array<epoll_event, 256> ready{};
+        while (!netlab::stop_requested()) {
+            // Wake once a second to drop idle clients.
+            const int n = ::epoll_pwait(epoll.get(), ready.data(), ready.size(), 1000, &wait_mask);
+            if (n < 0 && errno == EINTR)
+                continue;  // Ctrl-C: the loop condition sees it
+            if (n < 0)
+                netlab::throw_sys("epoll_wait");
+
+            for (int i = 0; i < n; ++i) {
+                const int fd = ready[i].data.fd;
+                if (fd == listener.get()) {
+                    accept_wrapper();
+                    continue;
+                }
+                auto it = connections.find(fd);
+                if (it != connections.end() && !service_connection(it->second, ready[i].events))
+                    close_connection(it);
+            }
+            if (upper::Clock::now() - last_sweep >= std::chrono::seconds(1)) {
+                drop_idle_clients();
+                last_sweep = upper::Clock::now();
+            }
+        }
+        std::cout << "Caught keyboard interrupt, exiting\n";
+    }
+};
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    return netlab::run([&] {
+        netlab::Cli cli(kProgram, "Uppercase echo for many clients in one thread with epoll (lecture 002)",
+                        "127.0.0.1", 65432);
+        cli.positional({"host", "port"}, "[host] [port]");
+        upper::add_limit_options(cli, 10'000, /*buffered=*/true);
+        auto args = cli.parse(argc, argv);
+        if (!args.unmatched().empty())
+            throw netlab::UsageError("unexpected argument '" + args.unmatched().front() + "'");
+        netlab::install_stop_handlers();
+        upper::raise_fd_limit();
+
+        Server server;
+        server.limits = upper::read_limits(cli, args, true);
+        server.listener = netlab::tcp_listen(cli.host(), cli.port(), SOMAXCONN);
+        upper::set_nonblocking(server.listener.get());
+        const int epfd = ::epoll_create1(EPOLL_CLOEXEC);
+        if (epfd < 0)
+            netlab::throw_sys("epoll_create1");
+        netlab::trace("epoll_create1(EPOLL_CLOEXEC) = " + std::to_string(epfd));
+        server.epoll = netlab::Fd(epfd);
+        server.watch(EPOLL_CTL_ADD, server.listener.get(), EPOLLIN);
+        std::cout << "Listening on ('" << cli.host() << "', " << cli.port() << ")\n";
+        server.run();
+    });
+}

@@ -1,0 +1,267 @@
+// multiconn_bench — load tool for the six server models of this lesson:
+// `multiconn_bench --connections N --duration S <host> <port>` opens N connections at once, and
+// on each one sends a request, waits for the whole (uppercased) answer, and sends the next, for
+// S seconds. Then it prints what the server managed:
+//
+//   multiconn_bench: 127.0.0.1:65432, 100 connections, 3 s, 32-byte requests
+//   connections  100 held, 100 served, 0 failed
+//   requests     151842 (50614/s)
+//   latency      p50 1.93 ms, p99 3.10 ms, max 9.51 ms
+//   errors       0
+//
+// "held": connections open at the end; "served": connections that got at least one answer (a
+// starved client is held but never served); latency is request sent → whole answer received.
+// --row LABEL prints the same numbers as one Markdown table row (README.md's table).
+//
+// Watch for: the bench itself is a single-threaded epoll client — the model that holds thousands
+// of connections — so it is not what limits the numbers. Run it on the same machine as the server
+// only to compare models with each other; both share the CPU.
+//
+// Run:   ./epoll_server --quiet                 ./multiconn_bench --connections 1000 --duration 3 127.0.0.1 65432
+#include "upper_service.hpp"
+
+#include "common/cli.hpp"
+#include "common/error.hpp"
+#include "common/socket.hpp"
+#include "common/text.hpp"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <sys/epoll.h>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Connection {
+    netlab::Fd sock;
+    bool connected = false;
+    bool served = false;
+    std::size_t sent = 0, received = 0;  // of the current request / answer
+    Clock::time_point started;          // when the current request went out
+};
+
+struct Stats {
+    std::size_t requested = 0, held = 0, served = 0;
+    std::map<std::string, int> errors;  // "connect: ECONNREFUSED" → count
+    std::vector<double> latency_ms;
+    double seconds = 0;
+    int error_count() const
+    {
+        int n = 0;
+        for (const auto& [what, count] : errors)
+            n += count;
+        return n;
+    }
+};
+
+class Bench {
+public:
+    Bench(const netlab::AddrInfo& server, std::size_t size) : server_(server)
+    {
+        // Lowercase ASCII, so the expected answer is simply the uppercase of it.
+        for (std::size_t i = 0; i < size; ++i)
+            request_ += static_cast<char>('a' + i % 26);
+        answer_ = netlab::utf8_upper(request_);
+        const int fd = ::epoll_create1(EPOLL_CLOEXEC);
+        if (fd < 0)
+            netlab::throw_sys("epoll_create1");
+        epoll_ = netlab::Fd(fd);
+    }
+
+    Stats run(std::size_t connections, std::chrono::milliseconds duration)
+    {
+        Stats stats;
+        stats.requested = connections;
+        const auto start = Clock::now();
+        const auto deadline = start + duration;
+        conns_.resize(connections);
+        for (std::size_t i = 0; i < connections; ++i)
+            if (!open(i, stats))
+                break;  // out of descriptors or ports: the errors say so
+
+        std::array<epoll_event, 512> ready{};
+        for (auto now = Clock::now(); now < deadline; now = Clock::now()) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
+            const int n = ::epoll_wait(epoll_.get(), ready.data(), ready.size(), static_cast<int>(left) + 1);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0)
+                netlab::throw_sys("epoll_wait");
+            for (int k = 0; k < n; ++k) {
+                const std::size_t i = ready[k].data.u64;
+                try {
+                    on_event(conns_[i], ready[k].events, stats);
+                } catch (const netlab::SysError& e) {
+                    ++stats.errors[e.call() + ": " + netlab::errno_name(e.code())];
+                    conns_[i].sock.reset();
+                }
+            }
+        }
+        stats.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        for (const auto& c : conns_) {
+            stats.held += c.sock && c.connected;
+            stats.served += c.served;
+        }
+        conns_.clear();  // closes every socket
+        return stats;
+    }
+
+private:
+    bool open(std::size_t i, Stats& stats)
+    {
+        Connection& c = conns_[i];
+        const int fd = ::socket(server_.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            ++stats.errors["socket: " + netlab::errno_name(errno)];
+            return false;
+        }
+        c.sock = netlab::Fd(fd);
+        const int rc = ::connect(fd, server_.endpoint.sa(), server_.endpoint.len);
+        if (netlab::tracing())  // set-up only: tracing every request would be all there is to see
+            netlab::trace("socket() = " + std::to_string(fd) + ", connect(" + std::to_string(fd) + ", " +
+                          server_.endpoint.str() + ") = " + (rc < 0 ? "-1 " + netlab::errno_name(errno) : "0"));
+        if (rc < 0 && errno != EINPROGRESS) {
+            ++stats.errors["connect: " + netlab::errno_name(errno)];
+            c.sock.reset();
+            return errno != EADDRNOTAVAIL;  // out of local ports: opening more is pointless
+        }
+        epoll_event ev{};
+        ev.events = EPOLLOUT;  // writable = the handshake is over
+        ev.data.u64 = i;
+        if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &ev) < 0)
+            netlab::throw_sys("epoll_ctl");
+        return true;
+    }
+
+    void want(Connection& c, std::uint32_t events)
+    {
+        epoll_event ev{};
+        ev.events = events;
+        ev.data.u64 = static_cast<std::uint64_t>(&c - conns_.data());
+        if (::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, c.sock.get(), &ev) < 0)
+            netlab::throw_sys("epoll_ctl");
+    }
+
+    void on_event(Connection& c, std::uint32_t events, Stats& stats)
+    {
+        if (!c.sock)
+            return;
+        if (!c.connected) {
+            int err = 0;
+            socklen_t len = sizeof err;
+            ::getsockopt(c.sock.get(), SOL_SOCKET, SO_ERROR, &err, &len);
+            if (err)
+                netlab::throw_sys("connect", err);
+            c.connected = true;
+            c.started = Clock::now();
+        }
+        if (c.sent < request_.size()) {  // (the rest of) the request
+            const ssize_t n = ::send(c.sock.get(), request_.data() + c.sent, request_.size() - c.sent, MSG_NOSIGNAL);
+            if (n < 0 && errno != EAGAIN && errno != EINTR)
+                netlab::throw_sys("send");
+            c.sent += n > 0 ? static_cast<std::size_t>(n) : 0;
+            if (c.sent < request_.size())
+                return want(c, EPOLLOUT);  // a partial send: the rest when writable
+            return want(c, EPOLLIN);
+        }
+        if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+            return;
+        char buf[4096];
+        const ssize_t n = ::recv(c.sock.get(), buf, std::min(sizeof buf, answer_.size() - c.received), 0);
+        if (n < 0 && (errno == EAGAIN || errno == EINTR))
+            return;
+        if (n < 0)
+            netlab::throw_sys("recv");
+        if (n == 0)
+            netlab::throw_sys("recv (closed by the server)", ECONNRESET);
+        if (std::string_view(buf, static_cast<std::size_t>(n)) != std::string_view(answer_).substr(c.received, static_cast<std::size_t>(n)))
+            netlab::throw_sys("recv (wrong answer)", EBADMSG);
+        c.received += static_cast<std::size_t>(n);
+        if (c.received < answer_.size())
+            return;
+        stats.latency_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - c.started).count());
+        c.served = true;
+        c.sent = c.received = 0;  // and at once the next request
+        c.started = Clock::now();
+        on_event(c, 0, stats);
+    }
+
+    netlab::AddrInfo server_;
+    std::string request_, answer_;
+    netlab::Fd epoll_;
+    std::vector<Connection> conns_;
+};
+
+double percentile(std::vector<double>& v, double p)
+{
+    if (v.empty())
+        return 0;
+    const auto k = static_cast<std::size_t>(p / 100.0 * static_cast<double>(v.size() - 1));
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+    return v[k];
+}
+
+std::string fixed(double value, int digits)
+{
+    char text[64];
+    std::snprintf(text, sizeof text, "%.*f", digits, value);
+    return text;
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    return netlab::run([&]() -> int {
+        netlab::Cli cli("multiconn_bench", "N concurrent request/response clients against one of the lesson04 servers",
+                        "127.0.0.1", 65432);
+        cli.add()("connections", "connections to hold at once", cxxopts::value<std::string>()->default_value("100"))
+            ("duration", "seconds to run", cxxopts::value<std::string>()->default_value("3"))
+            ("size", "bytes per request", cxxopts::value<std::string>()->default_value("32"))
+            ("row", "print one Markdown table row, labelled LABEL", cxxopts::value<std::string>());
+        cli.positional({"host", "port"}, "<host> <port>");
+        auto args = cli.parse(argc, argv);
+        if (!args.unmatched().empty())
+            throw netlab::UsageError("unexpected argument '" + args.unmatched().front() + "'");
+        const auto connections = static_cast<std::size_t>(
+            netlab::parse_number("connections", args["connections"].as<std::string>(), 1, 100'000));
+        const auto seconds = netlab::parse_number("duration", args["duration"].as<std::string>(), 1, 3600);
+        const auto size = static_cast<std::size_t>(netlab::parse_number("size", args["size"].as<std::string>(), 1, 65536));
+        upper::raise_fd_limit();
+
+        const auto server = netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_STREAM).front();
+        Bench bench(server, size);
+        Stats s = bench.run(connections, std::chrono::seconds(seconds));
+
+        const double rate = static_cast<double>(s.latency_ms.size()) / s.seconds;
+        const double p50 = percentile(s.latency_ms, 50), p99 = percentile(s.latency_ms, 99);
+        const double max = s.latency_ms.empty() ? 0 : *std::max_element(s.latency_ms.begin(), s.latency_ms.end());
+        std::string errors = std::to_string(s.error_count());
+        for (const auto& [what, count] : s.errors)
+            errors += (what == s.errors.begin()->first ? " (" : ", ") + what + " x" + std::to_string(count);
+        if (!s.errors.empty())
+            errors += ")";
+
+        if (args.count("row")) {
+            std::cout << "| " << args["row"].as<std::string>() << " | " << s.requested << " | " << s.held << " | "
+                      << s.served << " | " << fixed(rate, 0) << " | " << fixed(p50, 2) << " | " << fixed(p99, 2)
+                      << " | " << errors << " |\n";
+        } else {
+            std::cout << "multiconn_bench: " << server.endpoint.str() << ", " << s.requested << " connections, "
+                      << seconds << " s, " << size << "-byte requests\n"
+                      << "connections  " << s.held << " held, " << s.served << " served, "
+                      << s.requested - s.held << " not held\n"
+                      << "requests     " << s.latency_ms.size() << " (" << fixed(rate, 0) << "/s)\n"
+                      << "latency      p50 " << fixed(p50, 2) << " ms, p99 " << fixed(p99, 2) << " ms, max "
+                      << fixed(max, 2) << " ms\n"
+                      << "errors       " << errors << "\n";
+        }
+        return s.held == 0 && s.served == 0 ? 1 : 0;  // nothing worked at all: say so in the status too
+    });
+}

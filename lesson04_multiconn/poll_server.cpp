@@ -1,0 +1,168 @@
+// poll_server — lecture 002's multiconn-server.py with poll() in place of selectors: one thread,
+// one poll() over the listening socket and every client. `poll_server <host> <port>`
+// (default 127.0.0.1 65432); uppercase echo with the lecture's log lines:
+//
+//   Listening on ('127.0.0.1', 65432)
+//   Accepted connection from ('127.0.0.1', 61354)
+//   Echoing b'MESSAGE 1 FROM CLIENT.MESSAGE 2 FROM CLIENT.' to ('127.0.0.1', 61354)
+//   Closing connection to ('127.0.0.1', 61354)
+//
+// Watch for:
+//  - poll() takes an array of {fd, events} and fills in revents: no FD_SETSIZE limit as with
+//    select(), but the kernel still scans the whole array on every call — O(clients) per wake-up,
+//    which is what epoll_server removes.
+//  - The lecture registers EVENT_WRITE for every client all the time; a healthy socket is almost
+//    always writable, so that wait returns at once, forever. We ask for POLLOUT only while a
+//    client has bytes queued (a partial send() left them in Client::out).
+//  - A client that never reads is dropped once more than --max-buffer bytes wait for it; the
+//    others never wait on it.
+//
+// Run the pair:   ./poll_server 127.0.0.1 65432        ./multiconn_client 127.0.0.1 65432 2
+#include "upper_service.hpp"
+
+#include "common/cli.hpp"
+#include "common/error.hpp"
+#include "common/socket.hpp"
+#include "common/text.hpp"
+
+#include <iostream>
+#include <map>
+#include <poll.h>
+#include <vector>
+
+namespace {
+
+constexpr const char* kProgram = "poll_server";
+
+struct Server {
+    netlab::Fd listener;
+    std::map<int, upper::Client> clients;  // by descriptor
+    upper::Limits limits;
+    bool accept_paused = false;  // out of descriptors: stop accepting until a client leaves
+
+    void accept_wrapper()
+    {
+        std::optional<upper::Client> client;
+        try {
+            client = upper::accept_client(listener.get());
+        } catch (const netlab::SysError& e) {  // EMFILE, ENFILE: the backlog keeps the client waiting
+            std::cerr << kProgram << ": " << e.what() << "\n";
+            accept_paused = true;
+            return;
+        }
+        if (!client)
+            return;
+        if (clients.size() >= limits.max_clients)
+            return upper::log_drop(kProgram, *client, "too many clients (--max-clients " +
+                                                          std::to_string(limits.max_clients) + "), closed");
+        if (!limits.quiet)
+            std::cout << "Accepted connection from " << client->name << "\n";
+        const int fd = client->fd.get();
+        clients.emplace(fd, std::move(*client));
+    }
+
+    // Serves one ready client; false when it is finished or broken and must be closed.
+    bool service_connection(upper::Client& c, short revents)
+    {
+        try {
+            if (revents & (POLLIN | POLLHUP | POLLERR)) {  // HUP/ERR: recv() reports what happened
+                if (!upper::receive(c))
+                    c.closing = true;
+            }
+            if (!c.out.empty()) {
+                if (!limits.quiet)
+                    std::cout << "Echoing " << upper::preview(c.out) << " to " << c.name << "\n";
+                upper::flush(c);
+            }
+            if (c.out.size() > limits.max_buffer) {
+                upper::log_drop(kProgram, c, "does not read: over " + std::to_string(limits.max_buffer) +
+                                                 " bytes queued, dropped");
+                return false;
+            }
+            if (c.closing && c.out.empty()) {
+                if (!limits.quiet)
+                    std::cout << "Closing connection to " << c.name << "\n";
+                return false;
+            }
+            return true;
+        } catch (const netlab::SysError& e) {
+            upper::log_drop(kProgram, c, e.what());
+            return false;
+        }
+    }
+
+    void drop_idle_clients()
+    {
+        const auto now = upper::Clock::now();
+        std::erase_if(clients, [&](auto& entry) {
+            auto& c = entry.second;
+            if (now - c.last_active < std::chrono::milliseconds(limits.idle_ms))
+                return false;
+            upper::log_drop(kProgram, c, "silent for " + std::to_string(limits.idle_ms / 1000) + " s, dropped");
+            accept_paused = false;
+            return true;
+        });
+    }
+
+    void run()
+    {
+        const sigset_t wait_mask = upper::stop_wait_mask();
+        auto last_sweep = upper::Clock::now();
+        std::vector<pollfd> watch;
+        while (!netlab::stop_requested()) {
+            // The array is ours: rebuilt from the client table each time round.
+            watch.clear();
+            watch.push_back({listener.get(), static_cast<short>(accept_paused ? 0 : POLLIN), 0});
+            for (const auto& [fd, c] : clients)
+                watch.push_back({fd, static_cast<short>((c.closing ? 0 : POLLIN) | (c.out.empty() ? 0 : POLLOUT)), 0});
+
+            timespec tick{1, 0};  // wake once a second to drop idle clients
+            const int ready = ::ppoll(watch.data(), watch.size(), &tick, &wait_mask);
+            if (ready < 0 && errno == EINTR)
+                continue;  // Ctrl-C: the loop condition sees it
+            if (ready < 0)
+                netlab::throw_sys("poll");
+
+            for (std::size_t i = 1; i < watch.size(); ++i) {
+                if (watch[i].revents == 0)
+                    continue;
+                auto it = clients.find(watch[i].fd);
+                if (!service_connection(it->second, watch[i].revents)) {
+                    clients.erase(it);  // ~Fd closes the socket
+                    accept_paused = false;
+                }
+            }
+            if (watch[0].revents & POLLIN)
+                accept_wrapper();
+            if (upper::Clock::now() - last_sweep >= std::chrono::seconds(1)) {
+                drop_idle_clients();
+                last_sweep = upper::Clock::now();
+            }
+        }
+        std::cout << "Caught keyboard interrupt, exiting\n";
+    }
+};
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    return netlab::run([&] {
+        netlab::Cli cli(kProgram, "Uppercase echo for many clients in one thread with poll() (lecture 002)",
+                        "127.0.0.1", 65432);
+        cli.positional({"host", "port"}, "[host] [port]");
+        upper::add_limit_options(cli, 10'000, /*buffered=*/true);
+        auto args = cli.parse(argc, argv);
+        if (!args.unmatched().empty())
+            throw netlab::UsageError("unexpected argument '" + args.unmatched().front() + "'");
+        netlab::install_stop_handlers();
+        upper::raise_fd_limit();
+
+        Server server;
+        server.limits = upper::read_limits(cli, args, true);
+        server.listener = netlab::tcp_listen(cli.host(), cli.port(), SOMAXCONN);
+        upper::set_nonblocking(server.listener.get());
+        std::cout << "Listening on ('" << cli.host() << "', " << cli.port() << ")\n";
+        server.run();
+    });
+}

@@ -1,0 +1,172 @@
+// select_server — lecture 000's answer to the blocking server: one thread, select() over the
+// listening socket and every client. 127.0.0.1:5000, the same uppercase echo and log lines:
+//
+//   Connection from ('127.0.0.1', 53422).
+//   ('127.0.0.1', 53422): hello
+//   ('127.0.0.1', 53422) left us
+//
+// Watch for:
+//  - select() blocks until *any* socket is ready, then we call recv()/send()/accept() only on
+//    the ready ones, so none of them blocks. The sockets are non-blocking anyway: readiness is
+//    a hint, and a send() may take only part of the data (the rest waits in Client::out).
+//  - We ask for "writable" only for clients with something queued; asking always (as the
+//    lecture's selectors example does) makes select() return at once, forever: a busy loop.
+//  - A client that sends but never reads would make its queue grow without end: past
+//    --max-buffer it is dropped, and everyone else is served all along.
+//  - fd_set is a bitmap of FD_SETSIZE (1024) bits: a descriptor numbered 1024 or more cannot be
+//    watched at all. This server turns such clients away; poll_server and epoll_server don't
+//    have the limit.
+//
+// Run the pair:   ./select_server              nc 127.0.0.1 5000   (in two or three terminals)
+#include "upper_service.hpp"
+
+#include "common/cli.hpp"
+#include "common/error.hpp"
+#include "common/socket.hpp"
+
+#include <algorithm>
+#include <iostream>
+#include <map>
+#include <sys/select.h>
+
+namespace {
+
+constexpr const char* kProgram = "select_server";
+
+struct Server {
+    netlab::Fd listener;
+    std::map<int, upper::Client> clients;  // by descriptor
+    upper::Limits limits;
+    bool accept_paused = false;  // out of descriptors: stop accepting until a client leaves
+
+    void accept_connection()
+    {
+        std::optional<upper::Client> client;
+        try {
+            client = upper::accept_client(listener.get());
+        } catch (const netlab::SysError& e) {  // EMFILE, ENFILE: the backlog keeps the client waiting
+            std::cerr << kProgram << ": " << e.what() << "\n";
+            accept_paused = true;
+            return;
+        }
+        if (!client)
+            return;
+        const int fd = client->fd.get();
+        if (fd >= FD_SETSIZE)
+            return upper::log_drop(kProgram, *client, "descriptor " + std::to_string(fd) +
+                                                          " is beyond select()'s FD_SETSIZE, closed");
+        if (clients.size() >= limits.max_clients)
+            return upper::log_drop(kProgram, *client, "too many clients (--max-clients " +
+                                                          std::to_string(limits.max_clients) + "), closed");
+        if (!limits.quiet)
+            std::cout << "Connection from " << client->name << ".\n";
+        clients.emplace(fd, std::move(*client));
+    }
+
+    // Serves one ready client; false when it is finished or broken and must be closed.
+    bool service_connection(upper::Client& c, bool readable, bool writable)
+    {
+        try {
+            if (readable) {
+                const auto text = upper::receive(c);
+                if (!text) {
+                    c.closing = true;
+                    if (!limits.quiet)
+                        std::cout << c.name << " left us\n";
+                } else if (!limits.quiet && !text->empty()) {
+                    std::cout << c.name << ": " << upper::strip(*text) << "\n";
+                }
+            }
+            if (readable || writable)
+                upper::flush(c);  // usually the kernel takes it all at once
+            if (c.out.size() > limits.max_buffer) {
+                upper::log_drop(kProgram, c, "does not read: over " + std::to_string(limits.max_buffer) +
+                                                 " bytes queued, dropped");
+                return false;
+            }
+            return !(c.closing && c.out.empty());
+        } catch (const netlab::SysError& e) {
+            upper::log_drop(kProgram, c, e.what());
+            return false;
+        }
+    }
+
+    void drop_idle_clients()
+    {
+        const auto now = upper::Clock::now();
+        std::erase_if(clients, [&](auto& entry) {
+            auto& c = entry.second;
+            if (now - c.last_active < std::chrono::milliseconds(limits.idle_ms))
+                return false;
+            upper::log_drop(kProgram, c, "silent for " + std::to_string(limits.idle_ms / 1000) + " s, dropped");
+            accept_paused = false;
+            return true;
+        });
+    }
+
+    void run()
+    {
+        const sigset_t wait_mask = upper::stop_wait_mask();
+        auto last_sweep = upper::Clock::now();
+        while (!netlab::stop_requested()) {
+            // select() overwrites the sets with its answer, so they are rebuilt every time.
+            fd_set readable, writable;
+            FD_ZERO(&readable);
+            FD_ZERO(&writable);
+            int max_fd = -1;
+            if (!accept_paused) {
+                FD_SET(listener.get(), &readable);
+                max_fd = listener.get();
+            }
+            for (const auto& [fd, c] : clients) {
+                if (!c.closing)
+                    FD_SET(fd, &readable);
+                if (!c.out.empty())
+                    FD_SET(fd, &writable);
+                max_fd = std::max(max_fd, fd);
+            }
+            timespec tick{1, 0};  // wake once a second to drop idle clients
+            const int ready = ::pselect(max_fd + 1, &readable, &writable, nullptr, &tick, &wait_mask);
+            if (ready < 0 && errno == EINTR)
+                continue;  // Ctrl-C: the loop condition sees it
+            if (ready < 0)
+                netlab::throw_sys("select");
+
+            if (FD_ISSET(listener.get(), &readable))
+                accept_connection();
+            for (auto it = clients.begin(); it != clients.end();) {
+                const int fd = it->first;
+                const bool r = FD_ISSET(fd, &readable), w = FD_ISSET(fd, &writable);
+                if ((r || w) && !service_connection(it->second, r, w)) {
+                    it = clients.erase(it);  // ~Fd closes the socket
+                    accept_paused = false;
+                } else {
+                    ++it;
+                }
+            }
+            if (upper::Clock::now() - last_sweep >= std::chrono::seconds(1)) {
+                drop_idle_clients();
+                last_sweep = upper::Clock::now();
+            }
+        }
+    }
+};
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    return netlab::run([&] {
+        netlab::Cli cli(kProgram, "Uppercase echo for many clients in one thread with select() (lecture 000)",
+                        "127.0.0.1", 5000);
+        upper::add_limit_options(cli, FD_SETSIZE, /*buffered=*/true);
+        auto args = cli.parse(argc, argv);
+        netlab::install_stop_handlers();
+
+        Server server;
+        server.limits = upper::read_limits(cli, args, true);
+        server.listener = netlab::tcp_listen(cli.host(), cli.port(), SOMAXCONN);
+        upper::set_nonblocking(server.listener.get());
+        server.run();
+    });
+}

@@ -1,0 +1,165 @@
+// upper_service.cpp — see upper_service.hpp.
+#include "upper_service.hpp"
+
+#include "common/error.hpp"
+#include "common/text.hpp"
+
+#include <cerrno>
+#include <utility>
+#include <fcntl.h>
+#include <iostream>
+#include <pthread.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+namespace upper {
+
+std::string Utf8Stream::next(std::string_view chunk)
+{
+    pending_.append(chunk);
+    const std::size_t complete = netlab::utf8_complete_prefix(pending_);
+    std::string text = pending_.substr(0, complete);
+    pending_.erase(0, complete);
+    return text;
+}
+
+std::string Utf8Stream::rest() { return std::exchange(pending_, {}); }
+
+std::string strip(std::string_view text)
+{
+    constexpr std::string_view space = " \t\r\n\v\f";
+    const auto first = text.find_first_not_of(space);
+    if (first == std::string_view::npos)
+        return {};
+    return std::string(text.substr(first, text.find_last_not_of(space) - first + 1));
+}
+
+std::string preview(std::string_view data)
+{
+    constexpr std::size_t shown = 100;
+    if (data.size() <= shown)
+        return netlab::python_bytes(data);
+    return netlab::python_bytes(data.substr(0, shown)) + "... (" + std::to_string(data.size()) + " bytes)";
+}
+
+// ---- limits --------------------------------------------------------------------------------------
+void add_limit_options(netlab::Cli& cli, std::size_t default_max_clients, bool buffered)
+{
+    cli.add_timeout(300);  // also how long a client may stay silent, or not read, before it is dropped
+    cli.add()("quiet", "no line per connection or message (for benchmarks)")
+        ("max-clients", "clients served at once; more are closed as soon as they connect",
+         cxxopts::value<std::string>()->default_value(std::to_string(default_max_clients)));
+    if (buffered)
+        cli.add()("max-buffer", "bytes queued for one client that does not read, before it is dropped",
+                  cxxopts::value<std::string>()->default_value(std::to_string(1 << 20)));
+}
+
+Limits read_limits(const netlab::Cli& cli, const cxxopts::ParseResult& args, bool buffered)
+{
+    Limits limits;
+    limits.quiet = args.count("quiet") > 0;
+    limits.idle_ms = cli.timeout_ms();
+    limits.max_clients = static_cast<std::size_t>(
+        netlab::parse_number("max-clients", args["max-clients"].as<std::string>(), 1, 1'000'000));
+    if (buffered)
+        limits.max_buffer = static_cast<std::size_t>(
+            netlab::parse_number("max-buffer", args["max-buffer"].as<std::string>(), 1024, 1L << 30));
+    return limits;
+}
+
+// ---- non-blocking clients --------------------------------------------------------------------------
+std::optional<Client> accept_client(int listener)
+{
+    netlab::Endpoint peer;
+    peer.len = sizeof peer.addr;
+    const int fd = ::accept4(listener, peer.sa(), &peer.len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+        // Readiness is only a hint: the client may have given up between the event and accept().
+        if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
+            return std::nullopt;
+        const int err = errno;
+        netlab::trace("accept(" + std::to_string(listener) + ") = -1 " + netlab::errno_name(err));
+        netlab::throw_sys("accept", err);
+    }
+    netlab::trace("accept(" + std::to_string(listener) + ") = " + std::to_string(fd) + " from " + peer.str());
+    Client client;
+    client.fd = netlab::Fd(fd);
+    client.name = peer.python();
+    return client;
+}
+
+std::optional<std::string> receive(Client& client)
+{
+    char buf[4096];
+    const ssize_t n = ::recv(client.fd.get(), buf, sizeof buf, 0);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return std::string();
+    if (n < 0) {
+        const int err = errno;
+        netlab::trace("recv(" + std::to_string(client.fd.get()) + ") = -1 " + netlab::errno_name(err));
+        netlab::throw_sys("recv", err);
+    }
+    netlab::trace("recv(" + std::to_string(client.fd.get()) + ", " + std::to_string(sizeof buf) + ") = " + std::to_string(n));
+    client.last_active = Clock::now();
+    if (n == 0) {
+        client.out += client.text.rest();
+        return std::nullopt;
+    }
+    std::string text = client.text.next(std::string_view(buf, static_cast<std::size_t>(n)));
+    client.out += netlab::utf8_upper(text);
+    return text;
+}
+
+void flush(Client& client)
+{
+    if (client.out.empty())
+        return;
+    // MSG_NOSIGNAL: a vanished reader is an EPIPE to report, not a signal that kills the server.
+    const ssize_t n = ::send(client.fd.get(), client.out.data(), client.out.size(), MSG_NOSIGNAL);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return;
+    if (n < 0) {
+        const int err = errno;
+        netlab::trace("send(" + std::to_string(client.fd.get()) + ") = -1 " + netlab::errno_name(err));
+        netlab::throw_sys("send", err);
+    }
+    netlab::trace("send(" + std::to_string(client.fd.get()) + ", " + std::to_string(client.out.size()) + ") = " + std::to_string(n));
+    client.out.erase(0, static_cast<std::size_t>(n));  // a partial send: the rest waits for POLLOUT
+    client.last_active = Clock::now();
+}
+
+void log_drop(std::string_view program, const Client& client, const std::string& why)
+{
+    std::cerr << program << ": client " << client.name << ": " << why << std::endl;
+}
+
+// ---- process set-up ------------------------------------------------------------------------------
+sigset_t stop_wait_mask()
+{
+    sigset_t mask;
+    pthread_sigmask(SIG_BLOCK, nullptr, &mask);
+    sigdelset(&mask, SIGINT);
+    sigdelset(&mask, SIGTERM);
+    return mask;
+}
+
+void raise_fd_limit()
+{
+    rlimit lim{};
+    if (::getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+        const auto old = lim.rlim_cur;
+        lim.rlim_cur = lim.rlim_max;
+        if (::setrlimit(RLIMIT_NOFILE, &lim) == 0)
+            netlab::trace("setrlimit(RLIMIT_NOFILE, " + std::to_string(old) + " -> " + std::to_string(lim.rlim_cur) + ") = 0");
+    }
+}
+
+void set_nonblocking(int fd)
+{
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+        netlab::throw_sys("fcntl(O_NONBLOCK)");
+    netlab::trace("fcntl(" + std::to_string(fd) + ", F_SETFL, O_NONBLOCK) = 0");
+}
+
+}  // namespace upper

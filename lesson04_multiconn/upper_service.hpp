@@ -1,0 +1,93 @@
+// upper_service.hpp — the one service every lesson04 server model offers, and the pieces the
+// models share so that each model file shows only its own loop.
+//
+// The service: whatever bytes arrive go back UPPER CASE as soon as they arrive — no waiting
+// for a newline. A recv() may stop in the middle of a two-byte letter ("П" is D0 9F); the
+// first half waits in a Utf8Stream until the rest comes, so "привет" always becomes "ПРИВЕТ".
+//
+// The non-blocking models (select_server, poll_server, epoll_server) keep one Client per
+// connection: what has been uppercased but not yet taken by the kernel sits in Client::out,
+// and a send() that takes only part of it leaves the rest for the next "writable" event.
+#pragma once
+
+#include "common/cli.hpp"
+#include "common/socket.hpp"
+
+#include <chrono>
+#include <csignal>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace upper {
+
+using Clock = std::chrono::steady_clock;
+
+// Joins the bytes of successive recv() calls into complete UTF-8 text.
+class Utf8Stream {
+public:
+    // The text that is complete now (a cut-off letter at the end is kept for the next call).
+    std::string next(std::string_view chunk);
+    // At EOF: whatever is left (an incomplete letter nobody will finish), as it is.
+    std::string rest();
+
+private:
+    std::string pending_;
+};
+
+// Text as the lectures log it: data.decode().strip().
+std::string strip(std::string_view text);
+// Bytes as the lectures log them, b'...', cut after 100 bytes ("b'zzz...'... (1048576 bytes)"): a
+// client that never reads can have megabytes queued, and a log line of megabytes helps nobody.
+std::string preview(std::string_view data);
+
+// ---- limits every server takes on the command line ---------------------------------------------
+struct Limits {
+    bool quiet = false;             // no line per connection or message (for benchmarks)
+    int idle_ms = 300'000;          // a client silent (or not reading) this long is dropped
+    std::size_t max_buffer = 1 << 20;  // non-blocking models: most bytes queued for one client
+    std::size_t max_clients = 10'000;  // connections served at once; more are closed at once
+};
+// Adds --quiet, --timeout, --max-clients (and --max-buffer when `buffered`).
+void add_limit_options(netlab::Cli& cli, std::size_t default_max_clients, bool buffered);
+Limits read_limits(const netlab::Cli& cli, const cxxopts::ParseResult& args, bool buffered);
+
+// ---- what the non-blocking models share ---------------------------------------------------------
+struct Client {
+    netlab::Fd fd;
+    std::string name;        // ('127.0.0.1', 53422), as the lectures print addresses
+    Utf8Stream text;
+    std::string out;         // uppercased bytes the kernel has not taken yet
+    bool closing = false;    // the peer sent EOF: close once `out` is sent
+    Clock::time_point last_active = Clock::now();
+};
+
+// accept4() on a non-blocking listener: the new socket is non-blocking too. std::nullopt when
+// there was nothing to accept after all (the client gave up, EAGAIN). Throws SysError (EMFILE...).
+std::optional<Client> accept_client(int listener);
+
+// One recv(). Appends the uppercased text to client.out and returns the text as received
+// (for the log); "" if nothing complete arrived; std::nullopt at EOF. Throws SysError.
+std::optional<std::string> receive(Client& client);
+
+// One send() of client.out; a partial send leaves the rest queued. Throws SysError (EPIPE...).
+void flush(Client& client);
+
+// "<program>: client ('127.0.0.1', 53422): <why>" on stderr: why a client was dropped.
+void log_drop(std::string_view program, const Client& client, const std::string& why);
+
+// The signal mask to wait with (ppoll, pselect, epoll_pwait): this thread's mask with SIGINT and
+// SIGTERM let through, so Ctrl-C interrupts the wait and nothing else. install_stop_handlers()
+// keeps them blocked everywhere else, so a signal can never slip in between the check of
+// stop_requested() and the start of the wait.
+sigset_t stop_wait_mask();
+
+// Raises the soft limit on open descriptors to the hard limit: thousands of clients need thousands
+// of descriptors, and the usual soft limit is 1024.
+void raise_fd_limit();
+
+// Sets O_NONBLOCK: from then on recv/send/accept return EAGAIN instead of waiting.
+void set_nonblocking(int fd);
+
+}  // namespace upper
