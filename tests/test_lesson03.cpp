@@ -6,6 +6,7 @@
 #include "support/catch.hpp"
 #include "support/harness.hpp"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <fstream>
 #include <netinet/in.h>
@@ -13,6 +14,7 @@
 #include <sstream>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <utility>
 
 using namespace netlab::test;
 
