@@ -89,7 +89,7 @@ TEST_CASE("trace: --trace narrates each socket call on stderr", "[trace]")
     CHECK(server.expect_err_line("close(4)") == "close(4) = 0");
 }
 
-TEST_CASE("echo basic (lecture 000): one recv, echo, close; Cyrillic intact", "[echo]")
+TEST_CASE("echo basic (lecture 000): one recv, echo, close, Cyrillic intact", "[echo]")
 {
     Server server("echo_server", {});
     auto c = client("echo_client", server.port);
@@ -254,7 +254,7 @@ TEST_CASE("reverse (lecture 004): reusable sequential server, prompt_client as t
     server.stop();
 }
 
-TEST_CASE("prompt_client: end of input quits cleanly; a refused connection is one clear line", "[prompt]")
+TEST_CASE("prompt_client: end of input quits cleanly, a refused connection is one clear line", "[prompt]")
 {
     Server server("reverse_server", {});
     auto c = client("prompt_client", server.port, {}, "ab");
@@ -367,7 +367,7 @@ TEST_CASE("framed: the lecture's Python client reads our server's message", "[fr
     server.stop();
 }
 
-TEST_CASE("stream (lecture 002): recv sizes differ from send sizes; every byte arrives", "[stream]")
+TEST_CASE("stream (lecture 002): recv sizes differ from send sizes, every byte arrives", "[stream]")
 {
     Server server("stream_server", {"--recv-size", "4096"});
     auto c = client("stream_client", server.port, {"--bytes", "2000000", "--chunk", "1000"});
