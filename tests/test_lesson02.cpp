@@ -145,13 +145,18 @@ struct TempDir {
 };
 
 // A network namespace of our own: only its loopback, so port 123 is free and nothing leaves it.
+// `error` says why it could not be made (a container without CAP_SYS_ADMIN, say).
 struct NetNs {
     std::string name = "netlab-l02-" + std::to_string(::getpid());
+    std::string error;
     NetNs()
     {
         run({tool("ip"), "netns", "del", name});  // a leftover of a killed run, if any
         auto add = run({tool("ip"), "netns", "add", name});
-        REQUIRE(add.code == 0);
+        if (add.code != 0) {
+            error = add.err;
+            return;
+        }
         REQUIRE(run({tool("ip"), "-n", name, "link", "set", "lo", "up"}).code == 0);
     }
     ~NetNs()
@@ -417,7 +422,7 @@ TEST_CASE("sntp: our client against our server, offset and delay from the four t
 {
     Server server("sntp_server", {"--stratum", "3"});
     CHECK(server.proc.expect_line("SNTP server on") == "SNTP server on ('127.0.0.1', " + P(server.port) + "), stratum 3");
-    auto c = sntp_client({"--host", "127.0.0.1", "--port", P(server.port)});
+    auto c = sntp_client({"--host", "127.0.0.1", "--port", P(server.port), "--timeout", "5"});
     CHECK(c.code == 0);
     CHECK(c.out.rfind("Response received from: ('127.0.0.1', " + P(server.port) + ")\n\tTime=", 0) == 0);
     CHECK(contains(c.out, "\n\tleap 0 (no warning), version 3, mode 4 (server), stratum 3\n\toffset "));
@@ -431,7 +436,7 @@ TEST_CASE("sntp: our client against our server, offset and delay from the four t
 TEST_CASE("sntp over IPv6, and the request is 48 bytes starting 0x1b", "[sntp][ipv6]")
 {
     Server server("sntp_server", {}, "::1");
-    auto c = sntp_client({"--host", "::1", "--port", P(server.port), "--trace"});
+    auto c = sntp_client({"--host", "::1", "--port", P(server.port), "--trace", "--timeout", "5"});
     CHECK(c.code == 0);
     CHECK(c.out.rfind("Response received from: ('::1', " + P(server.port) + ", 0, 0)\n", 0) == 0);
     CHECK(contains(c.out, "stratum 10\n"));
@@ -459,7 +464,7 @@ TEST_CASE("sntp: NTP seconds since 1900 become the local time (TZ=UTC here)", "[
 {
     const auto port = free_port();
     FakeSntp fake("127.0.0.1", port, "fixed");
-    auto c = sntp_client({"--host", "127.0.0.1", "--port", P(port)});
+    auto c = sntp_client({"--host", "127.0.0.1", "--port", P(port), "--timeout", "5"});
     CHECK(c.code == 0);
     CHECK(c.out.rfind("Response received from: ('127.0.0.1', " + P(port) + ")\n"
                       "\tTime=Wed Oct 16 17:50:43 2024\n"
@@ -484,11 +489,11 @@ TEST_CASE("sntp: malformed replies are rejected with a clear message, never a cr
         INFO(k.mode);
         const auto port = free_port();
         FakeSntp fake("127.0.0.1", port, k.mode);
-        auto c = sntp_client({"--host", "127.0.0.1", "--port", P(port), "--timeout", "0.5"});
+        auto c = sntp_client({"--host", "127.0.0.1", "--port", P(port), "--timeout", "1"});
         const std::string from = "('127.0.0.1', " + P(port) + ")";
         CHECK(c.code == 1);
         CHECK(c.out.rfind("Reply from " + from + " rejected: " + k.reason, 0) == 0);
-        CHECK(c.out.ends_with("\nNo valid reply from " + from + " within 0.5 s\n"));
+        CHECK(c.out.ends_with("\nNo valid reply from " + from + " within 1 s\n"));
         CHECK_FALSE(contains(c.out, "Response received"));
         CHECK(c.err == "sntp_client: 1 of 1 servers gave no valid reply\n");
         fake.proc.expect_line("answered");
@@ -499,7 +504,7 @@ TEST_CASE("sntp: a bad reply does not hide a good one - a reply from the wrong p
 {
     const auto port = free_port();
     FakeSntp both("127.0.0.1", port, "short+good");
-    auto c = sntp_client({"--host", "127.0.0.1", "--port", P(port)});
+    auto c = sntp_client({"--host", "127.0.0.1", "--port", P(port), "--timeout", "5"});
     CHECK(c.code == 0);
     CHECK(c.out.rfind("Reply from ('127.0.0.1', " + P(port) + ") rejected: 20 bytes", 0) == 0);
     CHECK(contains(c.out, "\nResponse received from: ('127.0.0.1', " + P(port) + ")\n"));
@@ -507,10 +512,10 @@ TEST_CASE("sntp: a bad reply does not hide a good one - a reply from the wrong p
     // Same host, another port: not the server we asked, so not its answer.
     const auto port2 = free_port();
     FakeSntp stranger("127.0.0.1", port2, "stranger");
-    auto s = sntp_client({"--host", "127.0.0.1", "--port", P(port2), "--timeout", "0.5"});
+    auto s = sntp_client({"--host", "127.0.0.1", "--port", P(port2), "--timeout", "1"});
     CHECK(s.code == 1);
     CHECK(s.out.rfind("Ignored 48 bytes from ('127.0.0.1', ", 0) == 0);
-    CHECK(contains(s.out, "): not a server we are waiting for\nNo reply from ('127.0.0.1', " + P(port2) + ") within 0.5 s\n"));
+    CHECK(contains(s.out, "): not a server we are waiting for\nNo reply from ('127.0.0.1', " + P(port2) + ") within 1 s\n"));
 }
 
 TEST_CASE("sntp --servers: one socket, replies matched by source address - a silent server is reported",
@@ -524,7 +529,7 @@ TEST_CASE("sntp --servers: one socket, replies matched by source address - a sil
     first.expect_line("SNTP server on");
     third.expect_line("SNTP server on");
 
-    auto c = sntp_client({"--servers", "127.0.0.2,127.0.0.3,127.0.0.4", "--port", P(port), "--trace"});
+    auto c = sntp_client({"--servers", "127.0.0.2,127.0.0.3,127.0.0.4", "--port", P(port), "--trace", "--timeout", "2"});
     CHECK(c.code == 1);
     // Each reply is credited to the server it came from: the strata differ.
     CHECK(contains(c.out, "Response received from: ('127.0.0.2', " + P(port) + ")\n\tTime="));
@@ -532,7 +537,7 @@ TEST_CASE("sntp --servers: one socket, replies matched by source address - a sil
     const auto at2 = c.out.find("('127.0.0.2'");
     CHECK(c.out.find("stratum 2\n", at2) < c.out.find("Response received", at2 + 1));
     CHECK(contains(c.out.substr(c.out.find("('127.0.0.4'")), "stratum 4\n"));
-    CHECK(c.out.ends_with("No reply from ('127.0.0.3', " + P(port) + ") within 0.9 s\n"));
+    CHECK(c.out.ends_with("No reply from ('127.0.0.3', " + P(port) + ") within 2 s\n"));
     CHECK(c.err.ends_with("sntp_client: 1 of 3 servers gave no valid reply\nclose(3) = 0\n"));
     // ONE socket, three sendto() calls from it.
     CHECK(count(c.err, "socket(") == 1);
@@ -542,7 +547,7 @@ TEST_CASE("sntp --servers: one socket, replies matched by source address - a sil
     const auto port2 = free_port();
     Process second({bin("sntp_server"), "--host", "127.0.0.1", "--port", P(port2)});
     second.expect_line("SNTP server on");
-    auto c2 = sntp_client({"--servers", "127.0.0.2:" + P(port) + ",127.0.0.1:" + P(port2)});
+    auto c2 = sntp_client({"--servers", "127.0.0.2:" + P(port) + ",127.0.0.1:" + P(port2), "--timeout", "5"});
     CHECK(c2.code == 0);
     CHECK(count(c2.out, "Response received from: ") == 2);
     for (Process* p : {&first, &third, &second}) {
@@ -562,7 +567,7 @@ TEST_CASE("sntp_server: junk and non-client packets are ignored, then the next r
                      {P(server.port)});
     CHECK(server.proc.expect_line("Ignored 5") .rfind("Ignored 5 bytes from ('127.0.0.1', ", 0) == 0);
     CHECK(server.proc.expect_line("Ignored a mode").rfind("Ignored a mode 4 (server) packet from ", 0) == 0);
-    auto c = sntp_client({"--host", "127.0.0.1", "--port", P(server.port)});
+    auto c = sntp_client({"--host", "127.0.0.1", "--port", P(server.port), "--timeout", "5"});
     CHECK(c.code == 0);
     server.stop();
 }
@@ -633,6 +638,8 @@ TEST_CASE("real NTP client: chronyd -Q measures its offset from sntp_server", "[
     // -Q: query the sources once, log the offset, exit; never sets the clock. -t bounds it.
     auto q = run({tool("chronyd"), "-Q", "-f", "/dev/null", "-t", "10",
                   "server 127.0.0.1 port " + P(server.port) + " iburst maxsamples 1"});
+    if (q.code != 0 && contains(q.err, "Fatal error"))
+        NETLAB_SKIP("chronyd could not start: " + q.err);
     CHECK(q.code == 0);
     CHECK(contains(q.err, "System clock wrong by "));
     CHECK(contains(q.err, " seconds (ignored)"));
@@ -647,6 +654,8 @@ TEST_CASE("real NTP client: ntpsec's sntp and ntpdate -q against sntp_server on 
         NETLAB_SKIP("a network namespace needs root");
     // sntp/ntpdate cannot be told another port than 123; a namespace of our own has 123 free.
     NetNs ns;
+    if (!ns.error.empty())
+        NETLAB_SKIP("cannot create a network namespace: " + ns.error);
     Process server(ns.exec({bin("sntp_server"), "--host", "127.0.0.1", "--port", "123", "--stratum", "5"}));
     CHECK(server.expect_line("SNTP server on") == "SNTP server on ('127.0.0.1', 123), stratum 5");
     auto sntp = run(ns.exec({tool("sntp"), "-t", "5", "127.0.0.1"}));
@@ -719,6 +728,8 @@ TEST_CASE("every lesson02 program: --help, bad arguments exit 2 with one line", 
         CHECK(help.code == 0);
         CHECK(contains(help.out, "--port"));
         CHECK(contains(help.out, "--trace"));
+        if (std::string(program) == "sntp_client")  // the lecture's select() timeout
+            CHECK(contains(help.out, "(default: 0.9)"));
         auto bad_port = run({bin(program), "--port", "70000"});
         CHECK(bad_port.code == 2);
         CHECK(bad_port.err == std::string(program) +
