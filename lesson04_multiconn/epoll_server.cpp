@@ -34,6 +34,7 @@
 namespace {
 
 constexpr const char* kProgram = "epoll_server";
+constexpr int kAcceptBatch = 64;
 
 struct Connection {
     upper::Client client;
@@ -59,7 +60,8 @@ struct Server {
                       (events & EPOLLIN ? ", EPOLLIN" : "") + (events & EPOLLOUT ? ", EPOLLOUT" : "") + ") = 0");
     }
 
-    void accept_wrapper()
+    // Takes one connection off the backlog; false when there is none (or no descriptor for it).
+    bool accept_wrapper()
     {
         std::optional<upper::Client> client;
         try {
@@ -68,18 +70,21 @@ struct Server {
             std::cerr << kProgram << ": " << e.what() << "\n";
             watch(EPOLL_CTL_MOD, listener.get(), 0);
             accept_paused = true;
-            return;
+            return false;
         }
         if (!client)
-            return;
-        if (connections.size() >= limits.max_clients)
-            return upper::log_drop(kProgram, *client, "too many clients (--max-clients " +
-                                                          std::to_string(limits.max_clients) + "), closed");
+            return false;
+        if (connections.size() >= limits.max_clients) {
+            upper::log_drop(kProgram, *client, "too many clients (--max-clients " +
+                                                 std::to_string(limits.max_clients) + "), closed");
+            return true;
+        }
         if (!limits.quiet)
             std::cout << "Accepted connection from " << client->name << "\n";
         const int fd = client->fd.get();
         watch(EPOLL_CTL_ADD, fd, EPOLLIN);
         connections.emplace(fd, Connection{std::move(*client), EPOLLIN});
+        return true;
     }
 
     // Serves one ready client; false when it is finished or broken and must be closed.
@@ -159,7 +164,10 @@ struct Server {
             for (int i = 0; i < n; ++i) {
                 const int fd = ready[i].data.fd;
                 if (fd == listener.get()) {
-                    accept_wrapper();
+                    // A burst of clients: take up to kAcceptBatch per wake-up. One per wake-up
+                    // (as the lecture does) lets busy clients crowd out those still in the backlog.
+                    for (int k = 0; k < kAcceptBatch && accept_wrapper(); ++k) {
+                    }
                     continue;
                 }
                 auto it = connections.find(fd);

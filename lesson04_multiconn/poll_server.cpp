@@ -33,6 +33,7 @@
 namespace {
 
 constexpr const char* kProgram = "poll_server";
+constexpr int kAcceptBatch = 64;
 
 struct Server {
     netlab::Fd listener;
@@ -40,7 +41,8 @@ struct Server {
     upper::Limits limits;
     bool accept_paused = false;  // out of descriptors: stop accepting until a client leaves
 
-    void accept_wrapper()
+    // Takes one connection off the backlog; false when there is none (or no descriptor for it).
+    bool accept_wrapper()
     {
         std::optional<upper::Client> client;
         try {
@@ -48,17 +50,20 @@ struct Server {
         } catch (const netlab::SysError& e) {  // EMFILE, ENFILE: the backlog keeps the client waiting
             std::cerr << kProgram << ": " << e.what() << "\n";
             accept_paused = true;
-            return;
+            return false;
         }
         if (!client)
-            return;
-        if (clients.size() >= limits.max_clients)
-            return upper::log_drop(kProgram, *client, "too many clients (--max-clients " +
-                                                          std::to_string(limits.max_clients) + "), closed");
+            return false;
+        if (clients.size() >= limits.max_clients) {
+            upper::log_drop(kProgram, *client, "too many clients (--max-clients " +
+                                                 std::to_string(limits.max_clients) + "), closed");
+            return true;
+        }
         if (!limits.quiet)
             std::cout << "Accepted connection from " << client->name << "\n";
         const int fd = client->fd.get();
         clients.emplace(fd, std::move(*client));
+        return true;
     }
 
     // Serves one ready client; false when it is finished or broken and must be closed.
@@ -132,8 +137,11 @@ struct Server {
                     accept_paused = false;
                 }
             }
+            // A burst of clients: take up to kAcceptBatch of them per wake-up. One per wake-up
+            // (as the lecture does) lets busy clients crowd out those still in the backlog.
             if (watch[0].revents & POLLIN)
-                accept_wrapper();
+                for (int i = 0; i < kAcceptBatch && accept_wrapper(); ++i) {
+                }
             if (upper::Clock::now() - last_sweep >= std::chrono::seconds(1)) {
                 drop_idle_clients();
                 last_sweep = upper::Clock::now();

@@ -32,6 +32,7 @@
 namespace {
 
 constexpr const char* kProgram = "select_server";
+constexpr int kAcceptBatch = 64;
 
 struct Server {
     netlab::Fd listener;
@@ -39,7 +40,8 @@ struct Server {
     upper::Limits limits;
     bool accept_paused = false;  // out of descriptors: stop accepting until a client leaves
 
-    void accept_connection()
+    // Takes one connection off the backlog; false when there is none (or no descriptor for it).
+    bool accept_connection()
     {
         std::optional<upper::Client> client;
         try {
@@ -47,20 +49,25 @@ struct Server {
         } catch (const netlab::SysError& e) {  // EMFILE, ENFILE: the backlog keeps the client waiting
             std::cerr << kProgram << ": " << e.what() << "\n";
             accept_paused = true;
-            return;
+            return false;
         }
         if (!client)
-            return;
+            return false;
         const int fd = client->fd.get();
-        if (fd >= FD_SETSIZE)
-            return upper::log_drop(kProgram, *client, "descriptor " + std::to_string(fd) +
-                                                          " is beyond select()'s FD_SETSIZE, closed");
-        if (clients.size() >= limits.max_clients)
-            return upper::log_drop(kProgram, *client, "too many clients (--max-clients " +
-                                                          std::to_string(limits.max_clients) + "), closed");
+        if (fd >= FD_SETSIZE) {
+            upper::log_drop(kProgram, *client, "descriptor " + std::to_string(fd) +
+                                                 " is beyond select()'s FD_SETSIZE, closed");
+            return true;
+        }
+        if (clients.size() >= limits.max_clients) {
+            upper::log_drop(kProgram, *client, "too many clients (--max-clients " +
+                                                 std::to_string(limits.max_clients) + "), closed");
+            return true;
+        }
         if (!limits.quiet)
             std::cout << "Connection from " << client->name << ".\n";
         clients.emplace(fd, std::move(*client));
+        return true;
     }
 
     // Serves one ready client; false when it is finished or broken and must be closed.
@@ -132,8 +139,11 @@ struct Server {
             if (ready < 0)
                 netlab::throw_sys("select");
 
+            // A burst of clients: take up to kAcceptBatch of them per wake-up. One per wake-up
+            // (as the lecture does) lets busy clients crowd out those still in the backlog.
             if (FD_ISSET(listener.get(), &readable))
-                accept_connection();
+                for (int i = 0; i < kAcceptBatch && accept_connection(); ++i) {
+                }
             for (auto it = clients.begin(); it != clients.end();) {
                 const int fd = it->first;
                 const bool r = FD_ISSET(fd, &readable), w = FD_ISSET(fd, &writable);
