@@ -41,14 +41,13 @@ struct Server {
     netlab::Endpoint address;  // where we send (IPv4 in ::ffff: form on a dual-stack socket)
     netlab::Endpoint shown;    // the address as resolved, for messages
     ntp::Timestamp sent = 0;  // our transmit timestamp T1: the reply must echo it
-    bool answered = false;
     std::string rejected;  // why its last reply was refused, if one was
 };
 
 // "host", "host:port", "[v6]:port" or a bare IPv6 address ("::1", whose colons are not a port).
 Server parse_server(const std::string& item, std::uint16_t default_port)
 {
-    Server s{item, std::to_string(default_port), {}, {}, 0, false, {}};
+    Server s{item, std::to_string(default_port), {}, {}, 0, {}};
     if (item.empty())
         throw netlab::UsageError("--servers has an empty name in it");
     if (item.front() == '[') {
@@ -143,6 +142,49 @@ void print_reply(const netlab::Endpoint& from, const ntp::Packet& p, ntp::Timest
               << numbers;
 }
 
+// Waits at most timeout_ms for each next good reply, like the lecture's select() in a loop, and
+// prints each. Datagrams that are not good replies do not extend the wait, so nothing can keep
+// us here. Servers still in `waiting` afterwards gave no valid reply.
+void collect_replies(int sock, std::vector<Server*>& waiting, int timeout_ms)
+{
+    const auto timeout = std::chrono::milliseconds(timeout_ms);
+    auto deadline = Clock::now() + timeout;
+    while (!waiting.empty()) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+        if (left <= 0)
+            return;
+        char data[1024];
+        netlab::Endpoint from;
+        std::size_t n = 0;
+        try {
+            n = netlab::recv_from(sock, data, sizeof data, &from, static_cast<int>(left));
+        } catch (const netlab::Timeout&) {
+            return;
+        }
+        const ntp::Timestamp t4 = ntp::now();
+        const std::string_view datagram(data, n);
+        const auto reply = ntp::Packet::decode(datagram);
+        // Several servers may share an address (two names for one host): the originate
+        // timestamp then tells whose reply it is.
+        Server* server = nullptr;
+        for (Server* s : waiting)
+            if (same_address(s->address, from) && (!server || (reply && reply->originate == s->sent)))
+                server = s;
+        if (!server) {
+            std::cout << "Ignored " << n << " bytes from " << from.python() << ": not a server we are waiting for\n";
+            continue;
+        }
+        if (std::string why = check(datagram, reply, *server); !why.empty()) {
+            std::cout << "Reply from " << server->shown.python() << " rejected: " << why << "\n";
+            server->rejected = why;  // it stays in `waiting`: its genuine reply may still come
+            continue;
+        }
+        print_reply(server->shown, *reply, server->sent, t4);
+        std::erase(waiting, server);
+        deadline = Clock::now() + timeout;
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
@@ -155,7 +197,7 @@ int main(int argc, char** argv)
         cli.add_timeout(0.9);
         auto args = cli.parse(argc, argv);
         std::vector<Server> servers = args.count("servers") ? parse_servers(args["servers"].as<std::string>(), cli.port())
-                                                            : std::vector<Server>{{cli.host(), std::to_string(cli.port()), {}, {}, 0, false, {}}};
+                                                            : std::vector<Server>{{cli.host(), std::to_string(cli.port()), {}, {}, 0, {}}};
 
         // Resolve every name first: the socket's family depends on what they resolve to.
         std::size_t failed = 0;
@@ -201,45 +243,7 @@ int main(int argc, char** argv)
             }
         }
 
-        // Wait at most --timeout for each next good reply, like the lecture's select() in a loop.
-        // Datagrams that are not good replies do not extend the wait, so nothing can keep us here.
-        const auto timeout = std::chrono::milliseconds(cli.timeout_ms());
-        auto deadline = Clock::now() + timeout;
-        while (!waiting.empty()) {
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-            if (left <= 0)
-                break;
-            char data[1024];
-            netlab::Endpoint from;
-            std::size_t n = 0;
-            try {
-                n = netlab::recv_from(sock.get(), data, sizeof data, &from, static_cast<int>(left));
-            } catch (const netlab::Timeout&) {
-                break;
-            }
-            const ntp::Timestamp t4 = ntp::now();
-            const std::string_view datagram(data, n);
-            const auto reply = ntp::Packet::decode(datagram);
-            // Several servers may share an address (two names for one host): the originate
-            // timestamp then tells whose reply it is.
-            Server* server = nullptr;
-            for (Server* s : waiting)
-                if (same_address(s->address, from) && (!server || (reply && reply->originate == s->sent)))
-                    server = s;
-            if (!server) {
-                std::cout << "Ignored " << n << " bytes from " << from.python() << ": not a server we are waiting for\n";
-                continue;
-            }
-            if (std::string why = check(datagram, reply, *server); !why.empty()) {
-                std::cout << "Reply from " << server->shown.python() << " rejected: " << why << "\n";
-                server->rejected = why;  // it stays in `waiting`: its genuine reply may still come
-                continue;
-            }
-            print_reply(server->shown, *reply, server->sent, t4);
-            server->answered = true;
-            std::erase(waiting, server);
-            deadline = Clock::now() + timeout;
-        }
+        collect_replies(sock.get(), waiting, cli.timeout_ms());
 
         for (const Server* s : waiting) {
             std::cout << "No " << (s->rejected.empty() ? "reply" : "valid reply") << " from " << s->shown.python()
