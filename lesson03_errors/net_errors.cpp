@@ -11,6 +11,7 @@
 #include "common/error.hpp"
 #include "lesson03_errors/scenario.hpp"
 
+#include <algorithm>
 #include <iomanip>
 #include <iostream>
 #include <string_view>
@@ -97,7 +98,7 @@ int main(int argc, char** argv)
             }
             if (used != text.size() || !(seconds > 0 && seconds <= 600))
                 throw netlab::UsageError("--timeout must be a number of seconds above 0 and at most 600, not '" + text + "'");
-            opts.timeout_ms = static_cast<int>(seconds * 1000);
+            opts.timeout_ms = std::max(1, static_cast<int>(seconds * 1000));  // 0 ms would not wait at all
         }
         opts.syn_retries = static_cast<int>(netlab::parse_number("syn-retries", args["syn-retries"].as<std::string>(), 1, 10));
         return chosen->run(opts);

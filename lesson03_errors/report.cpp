@@ -1,6 +1,8 @@
 // lesson03_errors/report.cpp — the uniform report every scenario prints (see report.hpp).
 #include "lesson03_errors/report.hpp"
 
+#include "common/socket.hpp"
+
 #include <cstring>
 #include <iostream>
 #include <netdb.h>
@@ -114,6 +116,21 @@ int expect_errno(int expected, const std::function<void()>& action, const std::s
         unexpected(std::string(e.what()) + " instead of " + netlab::errno_name(expected));
     }
     unexpected("the call succeeded instead of failing with " + netlab::errno_name(expected));
+}
+
+int expect_recv_error(int expected, int fd)
+{
+    return expect_errno(expected, [&] {
+        char buf[4096];
+        netlab::recv_some(fd, buf, sizeof buf, 5000);
+    }, "recv(4096)");
+}
+
+void trace_raw(const std::string& call, long result, int err)
+{
+    netlab::trace(call + " = " +
+                  (result >= 0 ? std::to_string(result)
+                               : "-1 " + netlab::errno_name(err) + " (" + std::strerror(err) + ")"));
 }
 
 void expect_timeout(int waited_ms, const std::function<void()>& action, const std::string& call)

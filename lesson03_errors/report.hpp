@@ -43,6 +43,14 @@ int expect_errno(int expected, const std::function<void()>& action, const std::s
 // Same for a netlab::Timeout (a wait in poll() that ran out).
 void expect_timeout(int waited_ms, const std::function<void()>& action, const std::string& call = {});
 
+// recv(4096) on fd, which must fail with errno `expected` (a reset, an abort): reported as
+// "recv(4096)", the lecture's s.recv(4096).
+int expect_recv_error(int expected, int fd);
+
+// The --trace line for a raw call a scenario makes itself (no wrapper would make it: a connect
+// on a closed descriptor, a recv that must not wait): "connect(4, ...) = -1 EBADF (Bad file descriptor)".
+void trace_raw(const std::string& call, long result, int err);
+
 // "2" or "0.5": a wait in seconds, as the lectures write settimeout(2.0).
 std::string seconds(int ms);
 

@@ -60,7 +60,13 @@ std::optional<ToolResult> run_tool(const std::vector<std::string>& argv, int tim
             break;
         }
         pollfd p{pipe_end.get(), POLLIN, 0};
-        if (::poll(&p, 1, static_cast<int>(left)) <= 0)
+        const int ready = ::poll(&p, 1, static_cast<int>(left));
+        if (ready < 0 && errno != EINTR) {  // cannot happen with one valid descriptor; never leave the child
+            ::kill(pid, SIGKILL);
+            killed = true;
+            break;
+        }
+        if (ready <= 0)
             continue;  // EINTR or the deadline: the loop decides
         char buf[4096];
         ssize_t n = ::read(pipe_end.get(), buf, sizeof buf);
@@ -81,13 +87,13 @@ std::optional<ToolResult> run_tool(const std::vector<std::string>& argv, int tim
     return ToolResult{WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st), output};
 }
 
-bool show_tool(const std::vector<std::string>& argv)
+std::optional<int> show_tool(const std::vector<std::string>& argv)
 {
     std::cout << "$ " << join(argv) << "\n";
     auto result = run_tool(argv);
     if (!result) {
         std::cout << "   (" << argv[0] << " is not installed: it comes with iproute2)\n";
-        return false;
+        return std::nullopt;
     }
     std::size_t start = 0;
     while (start < result->output.size()) {
@@ -97,7 +103,7 @@ bool show_tool(const std::vector<std::string>& argv)
         std::cout << "   " << result->output.substr(start, nl - start) << "\n";
         start = nl + 1;
     }
-    return true;
+    return result->status;
 }
 
 }  // namespace lesson03

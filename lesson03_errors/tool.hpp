@@ -16,8 +16,8 @@ struct ToolResult {
 // std::nullopt when the tool is not installed. Gives up (kills it) after timeout_ms.
 std::optional<ToolResult> run_tool(const std::vector<std::string>& argv, int timeout_ms = 5000);
 
-// Prints a tool's output indented under "$ ss ...", or a note that the tool is missing
-// (then returns false).
-bool show_tool(const std::vector<std::string>& argv);
+// Prints a tool's output indented under "$ ss ...", and returns its exit status; or prints a
+// note that the tool is missing and returns std::nullopt.
+std::optional<int> show_tool(const std::vector<std::string>& argv);
 
 }  // namespace lesson03

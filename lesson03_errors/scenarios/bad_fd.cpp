@@ -11,7 +11,6 @@
 #include "lesson03_errors/peers.hpp"
 #include "lesson03_errors/report.hpp"
 
-#include <cstring>
 #include <sys/socket.h>
 
 namespace lesson03 {
@@ -29,8 +28,7 @@ int bad_fd(const Options& opts)
     // descriptor between the close and this call, so the number is still unused.
     const int rc = ::connect(stale, addr.sa(), addr.len);
     const int err = errno;
-    netlab::trace("connect(" + std::to_string(stale) + ", " + addr.str() + ") = " +
-                  (rc == 0 ? "0" : "-1 " + netlab::errno_name(err) + " (" + std::strerror(err) + ")"));
+    trace_raw("connect(" + std::to_string(stale) + ", " + addr.str() + ")", rc, err);
     if (rc == 0)
         unexpected("connect() on a closed descriptor succeeded");
     report_errno("connect(" + std::to_string(stale) + ", " + addr.str() + ")", err);

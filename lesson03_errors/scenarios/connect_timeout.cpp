@@ -15,8 +15,6 @@
 #include "lesson03_errors/peers.hpp"
 #include "lesson03_errors/report.hpp"
 
-#include <cstring>
-
 namespace lesson03 {
 
 int connect_timeout(const Options& opts)
@@ -40,8 +38,7 @@ int connect_timeout(const Options& opts)
     // A raw call: the socket is still non-blocking from the timed connect, as Python's is.
     const int rc = ::connect(sock.get(), other.sa(), other.len);
     const int err = errno;
-    netlab::trace("connect(" + std::to_string(sock.get()) + ", " + other.str() + ") = " +
-                  (rc == 0 ? "0" : "-1 " + netlab::errno_name(err) + " (" + std::strerror(err) + ")"));
+    trace_raw("connect(" + std::to_string(sock.get()) + ", " + other.str() + ")", rc, err);
     if (rc == 0)
         unexpected("the second connect succeeded");
     report_errno("connect(" + other.str() + ")", err);

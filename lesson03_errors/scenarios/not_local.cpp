@@ -27,11 +27,12 @@ int not_local(const Options& opts)
         std::cout << "note: net.ipv4.ip_nonlocal_bind is 1 here, which would let such a bind succeed\n";
 
     Options any = opts;
-    any.host = "0.0.0.0";
+    const bool v6 = netlab::resolve(opts.host, "0", SOCK_STREAM, true).front().family == AF_INET6;
+    any.host = v6 ? "::" : "0.0.0.0";
     any.port = 0;
     netlab::Fd all = listener(any, 5);
     std::cout << "bind(('', 0)) works: listening on " << netlab::local_endpoint(all.get()).python()
-              << ", every interface, which ss shows as 0.0.0.0:port\n";
+              << ", every interface, which ss shows as " << (v6 ? "[::]" : "0.0.0.0") << ":port\n";
     return 0;
 }
 

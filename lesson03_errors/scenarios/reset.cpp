@@ -11,8 +11,6 @@
 #include "lesson03_errors/peers.hpp"
 #include "lesson03_errors/report.hpp"
 
-#include <sys/socket.h>
-
 namespace lesson03 {
 
 int reset(const Options& opts)
@@ -20,15 +18,9 @@ int reset(const Options& opts)
     title("connection reset: the peer sends RST (lecture 000)");
     Connection conn = connected_pair(opts);
     step("the server sets SO_LINGER {on, 0 s} and closes: RST instead of FIN; we recv(4096)");
-    linger abort_on_close{1, 0};
-    if (::setsockopt(conn.server.get(), SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close) < 0)
-        netlab::throw_sys("setsockopt(SO_LINGER)");
-    netlab::trace("setsockopt(" + std::to_string(conn.server.get()) + ", SO_LINGER, {1, 0}) = 0");
+    abort_on_close(conn.server.get());
     conn.server.reset();
-    expect_errno(ECONNRESET, [&] {
-        char buf[4096];
-        netlab::recv_some(conn.client.get(), buf, sizeof buf, 5000);
-    }, "recv(4096)");
+    expect_recv_error(ECONNRESET, conn.client.get());
     explain("the peer aborted the connection (RST): it crashed, closed with unread data, or chose to abort.",
             "this connection is finished: close it; reconnect if the work must go on, and treat data sent "
             "since the last answer as possibly lost.");

@@ -14,7 +14,6 @@
 #include "lesson03_errors/report.hpp"
 
 #include <iostream>
-#include <sys/socket.h>
 
 namespace lesson03 {
 
@@ -26,17 +25,12 @@ int reset_before_accept(const Options& opts)
     step("a client connects to " + addr.python() + " and aborts (SO_LINGER 0 + close) before the server accepts");
     {
         netlab::Fd client = connect_client(addr, 5000);
-        linger abort_on_close{1, 0};
-        if (::setsockopt(client.get(), SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close) < 0)
-            netlab::throw_sys("setsockopt(SO_LINGER)");
+        abort_on_close(client.get());
     }
     netlab::Fd conn = netlab::accept_from(server.get(), nullptr, 5000);
     std::cout << "accept() succeeded on Linux: it hands over the connection even though it is already reset\n";
     wait_error(conn.get(), 5000);
-    expect_errno(ECONNRESET, [&] {
-        char buf[4096];
-        netlab::recv_some(conn.get(), buf, sizeof buf, 5000);
-    }, "recv(4096)");
+    expect_recv_error(ECONNRESET, conn.get());
     explain("the client gave up between its connect() and our accept(); Linux reports that on the "
             "connection (ECONNRESET), BSD and Windows on accept() (ECONNABORTED 103).",
             "in a server, log it and go back to accept(): one vanished client must never stop the server.");

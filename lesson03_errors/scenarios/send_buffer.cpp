@@ -18,7 +18,6 @@
 #include "lesson03_errors/tool.hpp"
 
 #include <cstring>
-#include <fcntl.h>
 #include <iostream>
 #include <linux/sockios.h>
 #include <poll.h>
@@ -46,8 +45,7 @@ int send_buffer(const Options& opts)
     Connection conn = connected_pair(opts);
     const int fd = conn.client.get();
     const netlab::Endpoint server_addr = netlab::local_endpoint(conn.listener.get());
-    if (::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
-        netlab::throw_sys("fcntl(O_NONBLOCK)");
+    set_nonblocking(fd);
     step("the server accepted and never calls recv(); we send 64 KiB chunks on a non-blocking socket");
 
     const std::vector<char> chunk(64 * 1024, 'x');

@@ -10,10 +10,7 @@
 #include "lesson03_errors/peers.hpp"
 #include "lesson03_errors/report.hpp"
 
-#include <cstring>
-#include <fcntl.h>
 #include <iostream>
-#include <poll.h>
 #include <sys/socket.h>
 
 namespace lesson03 {
@@ -24,26 +21,22 @@ int would_block(const Options& opts)
     Connection conn = connected_pair(opts);
     const int fd = conn.client.get();
     step("setblocking(0) on our connected socket (O_NONBLOCK); the server has sent nothing; recv(1024)");
-    if (::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
-        netlab::throw_sys("fcntl(O_NONBLOCK)");
-    netlab::trace("fcntl(" + std::to_string(fd) + ", F_SETFL, O_NONBLOCK) = 0");
+    set_nonblocking(fd);
     char buf[1024];
     // A raw recv(): netlab::recv_some waits in poll() first, which is exactly what we skip here.
     const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
     const int err = errno;
-    netlab::trace("recv(" + std::to_string(fd) + ", 1024) = " +
-                  (n >= 0 ? std::to_string(n) : "-1 " + netlab::errno_name(err) + " (" + std::strerror(err) + ")"));
+    trace_raw("recv(" + std::to_string(fd) + ", 1024)", n, err);
     if (n >= 0)
         unexpected("recv() returned " + std::to_string(n));
     report_errno("recv(" + std::to_string(fd) + ", 1024)", err);
     if (err != EAGAIN)
         unexpected("expected EAGAIN, got " + netlab::errno_name(err));
 
-    step("the server sends b'data'; the same recv() now returns it at once");
+    step("the server sends b'data'; we wait until poll() says it is there, and recv() returns it");
     netlab::send_all(conn.server.get(), "data", 5000);
-    netlab::wait_ready(fd, POLLIN, 5000);
-    const ssize_t got = ::recv(fd, buf, sizeof buf, 0);
-    netlab::trace("recv(" + std::to_string(fd) + ", 1024) = " + std::to_string(got));
+    // This time through the wrapper, which waits in poll() until the data is there: the right way.
+    const std::size_t got = netlab::recv_some(fd, buf, sizeof buf, 5000);
     std::cout << "recv(1024) = " << got << " bytes\n";
     explain("the socket is non-blocking and no data had arrived, so recv() returned at once instead of waiting.",
             "not an error of the connection: wait with select()/poll() (or do other work) and call recv() again.");
