@@ -397,6 +397,13 @@ TEST_CASE("prompt client + print server --echo: the lecture's prompt loop", "[pr
     CHECK(server.proc.expect_line("hello") == "hello");
     CHECK(server.proc.expect_line("привет") == "привет");
     server.stop();
+
+    Server v6("udp_print_server", {"--echo"}, "::1");
+    auto c6 = client("udp_prompt_client", v6.port, {"--timeout", "5"}, "over IPv6\n", "::1");
+    CHECK(c6.code == 0);
+    CHECK(c6.out == "Enter message to send : Server reply : over IPv6\nEnter message to send : \n");
+    CHECK(v6.proc.expect_line("over") == "over IPv6");
+    v6.stop();
 }
 
 TEST_CASE("prompt client: no answer or a socket error is reported as 'Error Code : N Message ...', exit 1",
@@ -560,6 +567,7 @@ TEST_CASE("sntp_server: junk and non-client packets are ignored, then the next r
           "[sntp][interop]")
 {
     Server server("sntp_server", {});
+    const int fds = open_fd_count(server.proc.pid());
     auto py = python("import socket,sys\n"
                      "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
                      "s.sendto(b'junk!', ('127.0.0.1', int(sys.argv[1])))\n"
@@ -567,8 +575,11 @@ TEST_CASE("sntp_server: junk and non-client packets are ignored, then the next r
                      {P(server.port)});
     CHECK(server.proc.expect_line("Ignored 5") .rfind("Ignored 5 bytes from ('127.0.0.1', ", 0) == 0);
     CHECK(server.proc.expect_line("Ignored a mode").rfind("Ignored a mode 4 (server) packet from ", 0) == 0);
-    auto c = sntp_client({"--host", "127.0.0.1", "--port", P(server.port), "--timeout", "5"});
-    CHECK(c.code == 0);
+    for (int i = 0; i < 10; ++i) {
+        auto c = sntp_client({"--host", "127.0.0.1", "--port", P(server.port), "--timeout", "5"});
+        CHECK(c.code == 0);
+    }
+    CHECK(open_fd_count(server.proc.pid()) == fds);  // one socket for every client, nothing per request
     server.stop();
 }
 
