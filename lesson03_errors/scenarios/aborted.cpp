@@ -7,7 +7,8 @@
 // needs root (CAP_NET_ADMIN) and a kernel built with CONFIG_INET_DIAG_DESTROY.
 //
 // Run (as root):  ./net_errors aborted
-// By hand:  nc 127.0.0.1 PORT in one terminal, then  ss -K dst 127.0.0.1 dport = PORT  as root.
+// By hand:  nc -l 127.0.0.1 5000 and  nc 127.0.0.1 5000  in two terminals, then as root
+//           ss -K -tn dst 127.0.0.1 dport = 5000      (both nc end without a word)
 #include "common/socket.hpp"
 #include "lesson03_errors/peers.hpp"
 #include "lesson03_errors/report.hpp"

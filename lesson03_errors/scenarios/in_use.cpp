@@ -3,7 +3,10 @@
 // The lecture binds s2 to the port of a live socket and gets EADDRINUSE 98. Watch for: the
 // error comes from bind(), the moment the address is claimed, not from listen() or connect().
 //
-// Run:  ./net_errors in-use        By hand:  nc -l 127.0.0.1 5000  and  nc -l 127.0.0.1 5000
+// Run:  ./net_errors in-use
+// By hand:  nc -l 127.0.0.1 5000, and in another terminal
+//           python3 -c "import socket; socket.socket().bind(('127.0.0.1', 5000))"
+// (not a second `nc -l`: netcat-openbsd sets SO_REUSEPORT, and two such listeners share a port).
 #include "common/socket.hpp"
 #include "lesson03_errors/peers.hpp"
 #include "lesson03_errors/report.hpp"

@@ -5,7 +5,9 @@
 // Watch for: there is no errno at all — a program that only catches exceptions would loop
 // forever on empty reads.
 //
-// Run:  ./net_errors peer-closed     By hand:  nc -l 127.0.0.1 8000 & nc 127.0.0.1 8000, then Ctrl-C the listener.
+// Run:  ./net_errors peer-closed
+// By hand:  nc -l 127.0.0.1 8000, then  ./robust_client --port 8000 --timeout 30  in another
+//           terminal, then Ctrl-C the nc: `Connection error: socket connection broken`.
 #include "common/socket.hpp"
 #include "lesson03_errors/peers.hpp"
 #include "lesson03_errors/report.hpp"

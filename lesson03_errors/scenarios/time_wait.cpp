@@ -8,8 +8,9 @@
 // only on restart is not enough — that is why every lecture server sets it right after socket().
 //
 // Run:  ./net_errors time-wait
-// By hand (terminal 1)  ./echo_server --variant stream --port 65432  (no SO_REUSEADDR), then
-// (terminal 2)  ./echo_client --variant stream; ss -tan | grep 65432; start the server again.
+// By hand: see the README — the server must be the side that closes first. A server that
+// echoes until its client closes (lesson01's echo_server --variant stream) leaves the TIME_WAIT
+// on the client's port, and restarts without trouble.
 #include "common/socket.hpp"
 #include "lesson03_errors/peers.hpp"
 #include "lesson03_errors/report.hpp"
