@@ -7,7 +7,10 @@
 #include "support/harness.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <arpa/inet.h>
+#include <csignal>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <netinet/in.h>
@@ -406,6 +409,43 @@ TEST_CASE("send-buffer: the peer never reads, EAGAIN 11 after megabytes - Recv-Q
         CHECK(has_row(r.out, "0", std::to_string(send_q)));
         CHECK(has_row(r.out, std::to_string(recv_q), "0"));
     }
+}
+
+// Sockets in /proc/net/tcp{,6} that listen on `port` or are still connecting to it (SYN_SENT).
+int listening_or_connecting(std::uint16_t port)
+{
+    char hex[8];
+    std::snprintf(hex, sizeof hex, ":%04X", port);
+    int found = 0;
+    for (const char* file : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+        std::ifstream in(file);
+        std::string line, slot, local, remote, state;
+        std::getline(in, line);
+        while (std::getline(in, line)) {
+            std::istringstream(line) >> slot >> local >> remote >> state;
+            if ((state == "0A" && local.ends_with(hex)) || (state == "02" && remote.ends_with(hex)))
+                ++found;
+        }
+    }
+    return found;
+}
+
+TEST_CASE("net_errors interrupted in a long wait ends at once and leaves no socket behind", "[net_errors]")
+{
+    // SIGTERM, as Ctrl-C's SIGINT may be ignored by a test runner in the background; both keep
+    // their default action in net_errors: the kernel closes every socket of the process.
+    Process p({bin("net_errors"), "connect-timeout", "--timeout", "60"});
+    const std::string line = p.expect_line("-- the accept queue of ('127.0.0.1', ");
+    const auto port = static_cast<std::uint16_t>(std::stoi(line.substr(line.find(", ") + 2)));
+    // The full listener, and (once net_errors has made its connect call, just after that line)
+    // our SYN waiting for an answer: watched in /proc, with a deadline.
+    const auto until = std::chrono::steady_clock::now() + kDeadline;
+    while (listening_or_connecting(port) < 2 && std::chrono::steady_clock::now() < until)
+        ::poll(nullptr, 0, 10);
+    CHECK(listening_or_connecting(port) == 2);
+    p.signal(SIGTERM);
+    CHECK(p.wait() == 128 + SIGTERM);
+    CHECK(listening_or_connecting(port) == 0);
 }
 
 TEST_CASE("net_errors --trace narrates the failing call strace-style", "[net_errors]")
