@@ -28,14 +28,18 @@ int select_timeout(const Options& opts)
     const int fd = conn.client.get();
     if (fd >= FD_SETSIZE)  // select() cannot watch descriptors past FD_SETSIZE: one reason poll() exists
         unexpected("descriptor " + std::to_string(fd) + " is too big for select()");
+    // A signal can cut select() short (EINTR); the lecture's Python retries for us. Linux leaves
+    // the time still to wait in tv, so a retry does not start the whole wait again.
+    timeval tv{wait_ms / 1000, (wait_ms % 1000) * 1000};
     int ready;
-    do {  // a signal can cut select() short (EINTR); the lecture's Python retries for us
+    do {
         fd_set readable;
         FD_ZERO(&readable);
         FD_SET(fd, &readable);
-        timeval tv{wait_ms / 1000, (wait_ms % 1000) * 1000};
         ready = ::select(fd + 1, &readable, nullptr, nullptr, &tv);
     } while (ready < 0 && errno == EINTR);
+    if (ready < 0)
+        netlab::throw_sys("select");
     netlab::trace("select(" + std::to_string(fd + 1) + ", [" + std::to_string(fd) + "], [], [], " +
                   std::to_string(wait_ms) + " ms) = " + std::to_string(ready));
     if (ready != 0)
