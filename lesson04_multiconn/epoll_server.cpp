@@ -156,6 +156,8 @@ struct Server {
         while (!netlab::stop_requested()) {
             // Wake once a second to drop idle clients.
             const int n = ::epoll_pwait(epoll.get(), ready.data(), ready.size(), 1000, &wait_mask);
+            if (netlab::tracing() && n > 0)  // not the once-a-second idle tick, nor Ctrl-C
+                netlab::trace("epoll_wait(" + std::to_string(epoll.get()) + ") = " + std::to_string(n));
             if (n < 0 && errno == EINTR)
                 continue;  // Ctrl-C: the loop condition sees it
             if (n < 0)

@@ -97,6 +97,8 @@ int main(int argc, char** argv)
         const int num_conns = static_cast<int>(
             netlab::parse_number("num_connections", args["num_connections"].as<std::string>(), 1, 10'000));
 
+        upper::raise_fd_limit();  // one descriptor per connection
+
         const auto server = netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_STREAM).front();
         const std::string server_addr = "('" + cli.host() + "', " + std::to_string(cli.port()) + ")";
         std::vector<Connection> conns;

@@ -123,6 +123,8 @@ struct Server {
 
             timespec tick{1, 0};  // wake once a second to drop idle clients
             const int ready = ::ppoll(watch.data(), watch.size(), &tick, &wait_mask);
+            if (netlab::tracing() && ready > 0)  // not the once-a-second idle tick, nor Ctrl-C
+                netlab::trace("poll(" + std::to_string(watch.size()) + " fds) = " + std::to_string(ready));
             if (ready < 0 && errno == EINTR)
                 continue;  // Ctrl-C: the loop condition sees it
             if (ready < 0)

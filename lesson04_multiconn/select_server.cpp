@@ -134,6 +134,9 @@ struct Server {
             }
             timespec tick{1, 0};  // wake once a second to drop idle clients
             const int ready = ::pselect(max_fd + 1, &readable, &writable, nullptr, &tick, &wait_mask);
+            if (netlab::tracing() && ready > 0)  // not the once-a-second idle tick, nor Ctrl-C
+                netlab::trace("select(" + std::to_string(max_fd + 1) + ", " + std::to_string(clients.size()) +
+                              " clients) = " + std::to_string(ready));
             if (ready < 0 && errno == EINTR)
                 continue;  // Ctrl-C: the loop condition sees it
             if (ready < 0)
