@@ -24,6 +24,7 @@
 #include "common/socket.hpp"
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -34,6 +35,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr std::size_t kMaxServers = 64;
+constexpr std::size_t kMaxReported = 10;  // bad datagrams shown one by one; the rest are only counted
 
 struct Server {
     std::string name;  // as given, for messages before it has an address
@@ -123,6 +125,8 @@ std::string check(std::string_view data, const std::optional<ntp::Packet>& p, co
         return "kiss-o'-death (stratum 0, code " + ntp::ascii_code(p->reference_id) + ")";
     if (p->leap == 3)
         return "leap indicator 3: the server's clock is not synchronized";
+    if (p->stratum > 15)  // 16 means "unsynchronized" (RFC 5905); 17-255 are reserved
+        return "stratum " + std::to_string(p->stratum) + ": the server's clock is not synchronized";
     if (p->transmit == 0)
         return "transmit timestamp is zero";
     return "";
@@ -132,7 +136,9 @@ void print_reply(const netlab::Endpoint& from, const ntp::Packet& p, ntp::Timest
 {
     // RFC 4330 §5: T1 we sent, T2 the server received, T3 the server sent, T4 we received.
     const double delay = diff(t4, t1) - diff(p.transmit, p.receive);
-    const double offset = (diff(p.receive, t1) + diff(p.transmit, t4)) / 2;
+    double offset = (diff(p.receive, t1) + diff(p.transmit, t4)) / 2;
+    if (std::abs(offset) < 0.5e-6)
+        offset = 0;  // would print as "-0.000000"
     char numbers[96];
     std::snprintf(numbers, sizeof numbers, "\toffset %+.6f s, round-trip delay %.6f s\n", offset, delay);
     std::cout << "Response received from: " << from.python() << "\n"
@@ -144,22 +150,28 @@ void print_reply(const netlab::Endpoint& from, const ntp::Packet& p, ntp::Timest
 
 // Waits at most timeout_ms for each next good reply, like the lecture's select() in a loop, and
 // prints each. Datagrams that are not good replies do not extend the wait, so nothing can keep
-// us here. Servers still in `waiting` afterwards gave no valid reply.
+// us here; only the first few of them are reported, so a peer flooding our port cannot flood
+// the terminal either. Servers still in `waiting` afterwards gave no valid reply.
 void collect_replies(int sock, std::vector<Server*>& waiting, int timeout_ms)
 {
     const auto timeout = std::chrono::milliseconds(timeout_ms);
     auto deadline = Clock::now() + timeout;
+    std::size_t refused = 0;  // datagrams ignored or rejected
+    const auto report = [&](const std::string& line) {
+        if (++refused <= kMaxReported)
+            std::cout << line << "\n";
+    };
     while (!waiting.empty()) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
         if (left <= 0)
-            return;
+            break;
         char data[1024];
         netlab::Endpoint from;
         std::size_t n = 0;
         try {
             n = netlab::recv_from(sock, data, sizeof data, &from, static_cast<int>(left));
         } catch (const netlab::Timeout&) {
-            return;
+            break;
         }
         const ntp::Timestamp t4 = ntp::now();
         const std::string_view datagram(data, n);
@@ -171,11 +183,11 @@ void collect_replies(int sock, std::vector<Server*>& waiting, int timeout_ms)
             if (same_address(s->address, from) && (!server || (reply && reply->originate == s->sent)))
                 server = s;
         if (!server) {
-            std::cout << "Ignored " << n << " bytes from " << from.python() << ": not a server we are waiting for\n";
+            report("Ignored " + std::to_string(n) + " bytes from " + from.python() + ": not a server we are waiting for");
             continue;
         }
         if (std::string why = check(datagram, reply, *server); !why.empty()) {
-            std::cout << "Reply from " << server->shown.python() << " rejected: " << why << "\n";
+            report("Reply from " + server->shown.python() + " rejected: " + why);
             server->rejected = why;  // it stays in `waiting`: its genuine reply may still come
             continue;
         }
@@ -183,6 +195,8 @@ void collect_replies(int sock, std::vector<Server*>& waiting, int timeout_ms)
         std::erase(waiting, server);
         deadline = Clock::now() + timeout;
     }
+    if (refused > kMaxReported)
+        std::cout << "(" << refused - kMaxReported << " more datagrams ignored or rejected)\n";
 }
 
 }  // namespace
@@ -196,8 +210,11 @@ int main(int argc, char** argv)
                   cxxopts::value<std::string>());
         cli.add_timeout(0.9);
         auto args = cli.parse(argc, argv);
-        std::vector<Server> servers = args.count("servers") ? parse_servers(args["servers"].as<std::string>(), cli.port())
-                                                            : std::vector<Server>{{cli.host(), std::to_string(cli.port()), {}, {}, 0, {}}};
+        const bool several = args.count("servers") > 0;
+        if (several && args.count("host"))
+            throw netlab::UsageError("--servers and --host cannot be used together");
+        std::vector<Server> servers = several ? parse_servers(args["servers"].as<std::string>(), cli.port())
+                                              : std::vector<Server>{{cli.host(), std::to_string(cli.port()), {}, {}, 0, {}}};
 
         // Resolve every name first: the socket's family depends on what they resolve to.
         std::size_t failed = 0;
@@ -209,6 +226,8 @@ int main(int argc, char** argv)
                 (s.address.family() == AF_INET ? v4 : v6) = true;
                 asked.push_back(&s);
             } catch (const netlab::ResolveError& e) {
+                if (!several)
+                    throw;  // the one server: an ordinary runtime error, one line on stderr
                 std::cout << "Cannot ask " << s.name << ": " << e.what() << "\n";
                 ++failed;
             }
@@ -238,6 +257,8 @@ int main(int argc, char** argv)
                                 s->address);
                 waiting.push_back(s);
             } catch (const netlab::SysError& e) {
+                if (!several)
+                    throw;
                 std::cout << "Cannot ask " << s->shown.python() << ": " << e.what() << "\n";
                 ++failed;
             }

@@ -78,6 +78,8 @@ double offset_of(const std::string& out)
 //   short    only 20 bytes                              mode    mode 3 (client) instead of 4 (server)
 //   origin   an originate timestamp that is not ours    kod     a kiss-o'-death (stratum 0, "RATE")
 //   stranger a correct reply, but from another port     silent  never answers
+//   alarm    leap indicator 3 (clock not synchronized)  unsync  stratum 16 (unsynchronized)
+//   flood    30 junk datagrams of 0-29 bytes, no reply
 //   short+good  first a short reply, then a correct one
 const char* kFakeSntp = R"(
 import socket, struct, sys, time
@@ -102,6 +104,10 @@ while True:
     elif mode == 'mode': s.sendto(reply(request, li_vn_mode=0x23), addr)
     elif mode == 'origin': s.sendto(reply(request, origin=bytes.fromhex('0123456789abcdef')), addr)
     elif mode == 'kod': s.sendto(reply(request, stratum=0, refid=b'RATE'), addr)
+    elif mode == 'alarm': s.sendto(reply(request, li_vn_mode=0xe4), addr)
+    elif mode == 'unsync': s.sendto(reply(request, stratum=16), addr)
+    elif mode == 'flood':
+        for n in range(30): s.sendto(bytes(n), addr)
     elif mode == 'stranger': socket.socket(family, socket.SOCK_DGRAM).sendto(good, addr)
     elif mode == 'short+good': s.sendto(good[:20], addr); s.sendto(good, addr)
     print('answered', flush=True)
@@ -157,7 +163,9 @@ struct NetNs {
             error = add.err;
             return;
         }
-        REQUIRE(run({tool("ip"), "-n", name, "link", "set", "lo", "up"}).code == 0);
+        // Not REQUIRE: a constructor that throws never runs the destructor, and the namespace would stay.
+        if (auto up = run({tool("ip"), "-n", name, "link", "set", "lo", "up"}); up.code != 0)
+            error = "ip link set lo up: " + up.err;
     }
     ~NetNs()
     {
@@ -491,20 +499,46 @@ TEST_CASE("sntp: malformed replies are rejected with a clear message, never a cr
         {"mode", "mode 3 (client), expected 4 (server)"},
         {"origin", "originate timestamp 01234567.89abcdef does not echo our transmit timestamp "},
         {"kod", "kiss-o'-death (stratum 0, code RATE)"},
+        {"alarm", "leap indicator 3: the server's clock is not synchronized"},
+        {"unsync", "stratum 16: the server's clock is not synchronized"},
     };
     for (const Case& k : cases) {
         INFO(k.mode);
         const auto port = free_port();
         FakeSntp fake("127.0.0.1", port, k.mode);
-        auto c = sntp_client({"--host", "127.0.0.1", "--port", P(port), "--timeout", "1"});
+        auto c = sntp_client({"--host", "127.0.0.1", "--port", P(port), "--timeout", "2"});
         const std::string from = "('127.0.0.1', " + P(port) + ")";
         CHECK(c.code == 1);
         CHECK(c.out.rfind("Reply from " + from + " rejected: " + k.reason, 0) == 0);
-        CHECK(c.out.ends_with("\nNo valid reply from " + from + " within 1 s\n"));
+        CHECK(c.out.ends_with("\nNo valid reply from " + from + " within 2 s\n"));
         CHECK_FALSE(contains(c.out, "Response received"));
         CHECK(c.err == "sntp_client: 1 of 1 servers gave no valid reply\n");
         fake.proc.expect_line("answered");
     }
+}
+
+TEST_CASE("sntp: a peer flooding junk neither extends the wait nor floods the output", "[sntp][interop]")
+{
+    const auto port = free_port();
+    FakeSntp flood("127.0.0.1", port, "flood");
+    auto c = sntp_client({"--host", "127.0.0.1", "--port", P(port), "--timeout", "2"});
+    CHECK(c.code == 1);
+    std::string expected;
+    for (int n = 0; n < 10; ++n)
+        expected += "Reply from ('127.0.0.1', " + P(port) + ") rejected: " + std::to_string(n) +
+                    " bytes, shorter than the 48-byte SNTP header\n";
+    expected += "(20 more datagrams ignored or rejected)\nNo valid reply from ('127.0.0.1', " + P(port) + ") within 2 s\n";
+    CHECK(c.out == expected);
+    CHECK(c.err == "sntp_client: 1 of 1 servers gave no valid reply\n");
+    flood.proc.expect_line("answered");
+}
+
+TEST_CASE("sntp_client: one server that cannot be asked is one runtime error line, exit 1", "[sntp]")
+{
+    auto c = sntp_client({"--host", "127.0.0.1", "--port", "0"});
+    CHECK(c.code == 1);
+    CHECK(c.out.empty());
+    CHECK(c.err == "sntp_client: sendto(127.0.0.1:0): Invalid argument (errno 22, EINVAL)\n");
 }
 
 TEST_CASE("sntp: a bad reply does not hide a good one - a reply from the wrong port is ignored", "[sntp][interop]")
@@ -519,10 +553,10 @@ TEST_CASE("sntp: a bad reply does not hide a good one - a reply from the wrong p
     // Same host, another port: not the server we asked, so not its answer.
     const auto port2 = free_port();
     FakeSntp stranger("127.0.0.1", port2, "stranger");
-    auto s = sntp_client({"--host", "127.0.0.1", "--port", P(port2), "--timeout", "1"});
+    auto s = sntp_client({"--host", "127.0.0.1", "--port", P(port2), "--timeout", "2"});
     CHECK(s.code == 1);
     CHECK(s.out.rfind("Ignored 48 bytes from ('127.0.0.1', ", 0) == 0);
-    CHECK(contains(s.out, "): not a server we are waiting for\nNo reply from ('127.0.0.1', " + P(port2) + ") within 1 s\n"));
+    CHECK(contains(s.out, "): not a server we are waiting for\nNo reply from ('127.0.0.1', " + P(port2) + ") within 2 s\n"));
 }
 
 TEST_CASE("sntp --servers: one socket, replies matched by source address - a silent server is reported",
@@ -536,7 +570,7 @@ TEST_CASE("sntp --servers: one socket, replies matched by source address - a sil
     first.expect_line("SNTP server on");
     third.expect_line("SNTP server on");
 
-    auto c = sntp_client({"--servers", "127.0.0.2,127.0.0.3,127.0.0.4", "--port", P(port), "--trace", "--timeout", "2"});
+    auto c = sntp_client({"--servers", "127.0.0.2,127.0.0.3,127.0.0.4", "--port", P(port), "--trace", "--timeout", "4"});
     CHECK(c.code == 1);
     // Each reply is credited to the server it came from: the strata differ.
     CHECK(contains(c.out, "Response received from: ('127.0.0.2', " + P(port) + ")\n\tTime="));
@@ -544,7 +578,7 @@ TEST_CASE("sntp --servers: one socket, replies matched by source address - a sil
     const auto at2 = c.out.find("('127.0.0.2'");
     CHECK(c.out.find("stratum 2\n", at2) < c.out.find("Response received", at2 + 1));
     CHECK(contains(c.out.substr(c.out.find("('127.0.0.4'")), "stratum 4\n"));
-    CHECK(c.out.ends_with("No reply from ('127.0.0.3', " + P(port) + ") within 2 s\n"));
+    CHECK(c.out.ends_with("No reply from ('127.0.0.3', " + P(port) + ") within 4 s\n"));
     CHECK(c.err.ends_with("sntp_client: 1 of 3 servers gave no valid reply\nclose(3) = 0\n"));
     // ONE socket, three sendto() calls from it.
     CHECK(count(c.err, "socket(") == 1);
@@ -666,13 +700,13 @@ TEST_CASE("real NTP client: ntpsec's sntp and ntpdate -q against sntp_server on 
     // sntp/ntpdate cannot be told another port than 123; a namespace of our own has 123 free.
     NetNs ns;
     if (!ns.error.empty())
-        NETLAB_SKIP("cannot create a network namespace: " + ns.error);
+        NETLAB_SKIP("cannot set up a network namespace: " + ns.error);
     Process server(ns.exec({bin("sntp_server"), "--host", "127.0.0.1", "--port", "123", "--stratum", "5"}));
     CHECK(server.expect_line("SNTP server on") == "SNTP server on ('127.0.0.1', 123), stratum 5");
     auto sntp = run(ns.exec({tool("sntp"), "-t", "5", "127.0.0.1"}));
     CHECK(sntp.code == 0);
     CHECK(sntp.out.ends_with(" 127.0.0.1 s5 no-leap\n"));
-    auto ntpdate = run(ns.exec({tool("ntpdate"), "-q", "127.0.0.1"}));
+    auto ntpdate = run(ns.exec({tool("ntpdate"), "-q", "-t", "5", "127.0.0.1"}));  // its own default is 1 s
     CHECK(ntpdate.code == 0);
     CHECK(ntpdate.out.ends_with(" 127.0.0.1 s5 no-leap\n"));
     CHECK(server.expect_line("Answered").rfind("Answered ('127.0.0.1', ", 0) == 0);
@@ -686,14 +720,14 @@ TEST_CASE("real NTP client: ntpsec's sntp and ntpdate -q against sntp_server on 
 TEST_CASE("connected vs unconnected UDP to a closed port: silence vs ECONNREFUSED", "[connected]")
 {
     const auto port = free_port();  // nothing is bound there
-    auto c = client("udp_connected_client", port, {"--timeout", "0.5"});
+    auto c = client("udp_connected_client", port, {"--timeout", "2"});
     CHECK(c.code == 0);
     const std::string to = "127.0.0.1:" + P(port);
     CHECK(c.out.rfind("unconnected: local address before sendto: 0.0.0.0:0 (no port yet)\n"
                       "unconnected: sendto " + to + ": 48 bytes sent, no error\n"
                       "unconnected: local address after sendto: 0.0.0.0:",
                       0) == 0);
-    CHECK(contains(c.out, "\nunconnected: recvfrom: no reply within 0.5 s and no error: the datagram was lost silently\n"
+    CHECK(contains(c.out, "\nunconnected: recvfrom: no reply within 2 s and no error: the datagram was lost silently\n"
                           "connected: connect " + to + ": no packet sent, local address 127.0.0.1:"));
     CHECK(c.out.ends_with(" picked already\n"
                           "connected: send: 48 bytes sent, no error\n"
@@ -709,7 +743,7 @@ TEST_CASE("connected vs unconnected over IPv6 (ICMPv6), one half at a time", "[c
     CHECK(u.code == 0);
     CHECK(u.out.ends_with("unconnected: recvfrom: no reply within 0.3 s and no error: the datagram was lost silently\n"));
     CHECK_FALSE(contains(u.out, "connected: connect"));
-    auto c = client("udp_connected_client", port, {"--mode", "connected", "--trace"}, {}, "::1");
+    auto c = client("udp_connected_client", port, {"--mode", "connected", "--trace", "--timeout", "5"}, {}, "::1");
     CHECK(c.code == 0);
     CHECK(c.out.rfind("connected: connect [::1]:" + P(port) + ": no packet sent", 0) == 0);
     CHECK(c.out.ends_with("Socket error: [Errno 111] Connection refused\n"));
@@ -720,7 +754,7 @@ TEST_CASE("connected vs unconnected over IPv6 (ICMPv6), one half at a time", "[c
 TEST_CASE("connected client against an open port: both sockets get the answer", "[connected]")
 {
     Server server("udp_thanks_server", {});
-    auto c = client("udp_connected_client", server.port);
+    auto c = client("udp_connected_client", server.port, {"--timeout", "5"});
     CHECK(c.code == 0);
     CHECK(contains(c.out, "unconnected: recvfrom: 22 bytes from ('127.0.0.1', " + P(server.port) +
                               "): something listens there\n"));
@@ -764,6 +798,8 @@ TEST_CASE("every lesson02 program: --help, bad arguments exit 2 with one line", 
         {{"sntp_client", "--servers", "127.0.0.1:x"},
          "sntp_client: --servers port must be a whole number from 1 to 65535, not 'x' (try --help)\n"},
         {{"sntp_client", "--servers", "[::1"}, "sntp_client: --servers: cannot read '[::1' (write [ipv6]:port) (try --help)\n"},
+        {{"sntp_client", "--servers", "127.0.0.1", "--host", "127.0.0.2"},
+         "sntp_client: --servers and --host cannot be used together (try --help)\n"},
         {{"sntp_client", "--timeout", "0"},
          "sntp_client: --timeout must be a number of seconds above 0 and at most 3600, not '0' (try --help)\n"},
     };
