@@ -50,7 +50,8 @@ int aborted(const Options& opts)
     if (!listed)
         throw std::runtime_error("aborted needs ss (iproute2) to destroy the socket");
     if (listed->status != 0 || listed->output.find(":" + std::to_string(local.port()) + " ") == std::string::npos)
-        unexpected("ss does not list our connection with that filter:\n" + listed->output);
+        unexpected("ss -tn with our connection's filter does not list it (exit status " +
+                   std::to_string(listed->status) + ")");
 
     std::vector<std::string> kill{"ss", "-K", "-tn"};
     kill.insert(kill.end(), filter.begin(), filter.end());
