@@ -14,6 +14,7 @@
 // Run:   ./udp_connected_client                         # both halves against 127.0.0.1:125
 //        ./udp_connected_client --host ::1 --port 125   # the same over IPv6 (ICMPv6)
 //        ./udp_thanks_server & ./udp_connected_client --port 12345   # an open port: both get replies
+//        ./udp_print_server & ./udp_connected_client --port 5000     # open but silent: both time out
 #include "udp.hpp"
 
 #include "common/cli.hpp"
@@ -73,7 +74,7 @@ void connected(const std::string& host, std::uint16_t port, int timeout_ms)
         std::cout << "Socket error: [Errno " << e.code() << "] " << std::strerror(e.code()) << "\n";
     } catch (const netlab::Timeout&) {
         std::cout << "connected: recv: no reply and no error within " << seconds(timeout_ms)
-                  << " (the datagram or the ICMP message was lost)\n";
+                  << " (something listens but did not answer, or the datagram, its answer or the ICMP error was lost)\n";
     }
 }
 

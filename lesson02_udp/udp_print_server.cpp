@@ -7,7 +7,7 @@
 // an empty line after each message, as the lecture's Python 2 `print data` would show).
 //
 // Run:            ./udp_print_server                    # terminal 1: waiting on port: 5000
-//                 nc -u localhost 5000                  # terminal 2: every line you type shows up
+//                 nc -4u localhost 5000                 # terminal 2: every line you type shows up
 // With the prompt client (which expects an answer, on port 8888):
 //                 ./udp_print_server --port 8888 --echo
 //                 ./udp_prompt_client

@@ -762,6 +762,20 @@ TEST_CASE("connected client against an open port: both sockets get the answer", 
     server.stop();
 }
 
+TEST_CASE("connected client against an open port that never answers: both sockets just time out", "[connected]")
+{
+    Server server("udp_print_server", {});
+    auto c = client("udp_connected_client", server.port, {"--timeout", "0.3"});
+    CHECK(c.code == 0);
+    CHECK(contains(c.out, "\nunconnected: recvfrom: no reply within 0.3 s and no error: the datagram was lost silently\n"));
+    CHECK(c.out.ends_with("\nconnected: recv: no reply and no error within 0.3 s (something listens but did not answer, "
+                          "or the datagram, its answer or the ICMP error was lost)\n"));
+    // Both datagrams did arrive: the 0x1b of the lecture's request starts each printed line.
+    CHECK(server.proc.expect_line("\x1b").starts_with("\x1b"));
+    CHECK(server.proc.expect_line("\x1b").starts_with("\x1b"));
+    server.stop();
+}
+
 // ---- every program ----------------------------------------------------------------------------
 
 TEST_CASE("every lesson02 program: --help, bad arguments exit 2 with one line", "[cli]")
