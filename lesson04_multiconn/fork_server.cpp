@@ -17,8 +17,8 @@
 //    calls os.wait() inside the handler; here the handler only raises a flag, and the main loop
 //    collects every exited child with waitpid(-1, WNOHANG) — one SIGCHLD may stand for several.
 //  - --no-reap leaves SIGCHLD alone, as the lecture's experiment does: run it, connect and
-//    disconnect a few times, then `ps -o pid,stat,cmd --ppid $(pgrep -n fork_server)` shows the
-//    children in state Z (zombie). They go away when the server exits.
+//    disconnect a few times, then `ps -o pid,ppid,stat,cmd -C fork_server` shows the children in
+//    state Z (zombie, <defunct>). They go away when the server exits.
 //  - Ctrl-C: the parent stops its children (SIGTERM) and waits for every one before it exits.
 //
 // Run the pair:   ./fork_server                nc localhost 30001   (in two or three terminals)
