@@ -597,6 +597,27 @@ TEST_CASE("sntp --servers: one socket, replies matched by source address - a sil
     }
 }
 
+TEST_CASE("sntp --servers: IPv4 and IPv6 servers through one dual-stack socket", "[sntp][ipv6]")
+{
+    Server v4("sntp_server", {"--stratum", "4"});
+    Server v6("sntp_server", {"--stratum", "6"}, "::1");
+    auto c = sntp_client({"--servers", "127.0.0.1:" + P(v4.port) + ",[::1]:" + P(v6.port), "--trace", "--timeout", "5"});
+    CHECK(c.code == 0);
+    // The IPv4 reply comes in as ::ffff:127.0.0.1 and is still credited to 127.0.0.1, stratum 4.
+    const auto at4 = c.out.find("Response received from: ('127.0.0.1', " + P(v4.port) + ")\n");
+    const auto at6 = c.out.find("Response received from: ('::1', " + P(v6.port) + ", 0, 0)\n");
+    REQUIRE(at4 != std::string::npos);
+    REQUIRE(at6 != std::string::npos);
+    CHECK(c.out.find("stratum 4\n", at4) < (at6 > at4 ? at6 : std::string::npos));
+    CHECK(c.out.find("stratum 6\n", at6) < (at4 > at6 ? at4 : std::string::npos));
+    CHECK(count(c.err, "socket(") == 1);
+    CHECK(contains(c.err, "socket(AF_INET6, SOCK_DGRAM) = 3\nsetsockopt(3, IPV6_V6ONLY, 0) = 0\n"));
+    CHECK(contains(c.err, "sendto(3, 48, [::ffff:127.0.0.1]:" + P(v4.port) + ") = 48\n"));
+    CHECK(contains(c.err, "sendto(3, 48, [::1]:" + P(v6.port) + ") = 48\n"));
+    v4.stop();
+    v6.stop();
+}
+
 TEST_CASE("sntp_server: junk and non-client packets are ignored, then the next request is answered",
           "[sntp][interop]")
 {
