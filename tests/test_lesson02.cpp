@@ -696,10 +696,9 @@ TEST_CASE("real NTP server: sntp_client against chronyd serving its local clock 
     CHECK(chronyd.wait() == 0);
 }
 
-TEST_CASE("real NTP client: chronyd -Q measures its offset from sntp_server", "[sntp][interop][root]")
+TEST_CASE("real NTP client: chronyd -Q measures its offset from sntp_server", "[sntp][interop]")
 {
-    if (!is_root())
-        NETLAB_SKIP("chronyd needs root");
+    // Unlike chronyd as a server, -Q runs without root: it opens no server port and sets nothing.
     Server server("sntp_server", {"--stratum", "2"});
     // -Q: query the sources once, log the offset, exit; never sets the clock. -t bounds it.
     auto q = run({tool("chronyd"), "-Q", "-f", "/dev/null", "-t", "10",
