@@ -31,6 +31,7 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <cstdint>
 #include <fcntl.h>
 #include <iostream>
 #include <map>
@@ -97,12 +98,15 @@ std::string create_response(const app::Message& request, const app::Json& decode
 
 class Server {
 public:
-    Server(netlab::Fd listener, Options options) : listener_(std::move(listener)), options_(options)
+    // The epoll instance is made before the socket listens: once a client can connect, every
+    // descriptor the server keeps for itself exists (and a count of them stays put).
+    Server(const std::string& host, std::uint16_t port, Options options) : options_(options)
     {
         epoll_.reset(::epoll_create1(EPOLL_CLOEXEC));
         if (!epoll_)
             netlab::throw_sys("epoll_create1");
         netlab::trace("epoll_create1(EPOLL_CLOEXEC) = " + std::to_string(epoll_.get()));
+        listener_ = netlab::tcp_listen(host, port, SOMAXCONN);
         set_nonblocking(listener_.get());
         control(EPOLL_CTL_ADD, listener_.get(), EPOLLIN);
         // The signals stay blocked except inside epoll_pwait, so Ctrl-C can only land there.
@@ -306,8 +310,8 @@ private:
         }
     }
 
-    netlab::Fd listener_;
     netlab::Fd epoll_;
+    netlab::Fd listener_;
     Options options_;
     std::map<int, Connection> connections_;  // by descriptor
     bool accept_paused_ = false;
@@ -340,7 +344,7 @@ int main(int argc, char** argv)
         options.timeout = std::chrono::milliseconds(cli.timeout_ms());
         netlab::install_stop_handlers();
 
-        Server server(netlab::tcp_listen(cli.host(), cli.port(), SOMAXCONN), options);
+        Server server(cli.host(), cli.port(), options);
         std::cout << "Listening on ('" << cli.host() << "', " << cli.port() << ")\n";
         server.run();
     });

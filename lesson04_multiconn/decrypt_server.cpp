@@ -37,6 +37,7 @@
 #include <list>
 #include <mutex>
 #include <sstream>
+#include <system_error>
 #include <thread>
 
 namespace {
@@ -132,14 +133,20 @@ public:
     }
     std::size_t size() const { return sessions_.size(); }
 
+    // When no thread can be started (EAGAIN), the client is told nothing and closed: nothing is left behind.
     void start(netlab::Fd sock, std::string addr, int timeout_ms)
     {
         Session& s = sessions_.emplace_back();
         s.sock = std::move(sock);
-        s.thread = std::thread([&s, addr = std::move(addr), timeout_ms] {
-            serve(s.sock.get(), addr, timeout_ms);
-            s.done = true;
-        });
+        try {
+            s.thread = std::thread([&s, addr, timeout_ms] {
+                serve(s.sock.get(), addr, timeout_ms);
+                s.done = true;
+            });
+        } catch (const std::system_error& e) {
+            say("Error from " + addr + ": cannot start a thread: " + e.what());
+            sessions_.pop_back();
+        }
     }
 
     // Joins the threads that have finished and closes their sockets.

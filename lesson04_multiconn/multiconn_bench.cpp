@@ -140,12 +140,20 @@ private:
             const int n = ::epoll_wait(epoll_.get(), ready.data(), ready.size(), 100);
             for (int k = 0; k < n; ++k) {
                 Connection& c = conns_[ready[k].data.u64];
-                if (c.sock && ::recv(c.sock.get(), buf, sizeof buf, 0) <= 0 && errno != EAGAIN) {
+                if (c.sock && closed_by_peer(c.sock.get(), buf, sizeof buf)) {
                     c.sock.reset();  // EOF (or an error): the server has closed its side
                     --open;
                 }
             }
         }
+    }
+
+    // One recv() that only looks for the end: true at EOF or on an error. (errno is looked at only
+    // when recv() failed: after an EOF it still holds whatever an earlier call left there.)
+    static bool closed_by_peer(int fd, char* buf, std::size_t size)
+    {
+        const ssize_t n = ::recv(fd, buf, size, 0);
+        return n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR);
     }
 
     bool open(std::size_t i, Stats& stats)
@@ -200,7 +208,7 @@ private:
         }
         if (c.idle) {
             char buf[256];
-            if (::recv(c.sock.get(), buf, sizeof buf, 0) <= 0 && errno != EAGAIN)
+            if (closed_by_peer(c.sock.get(), buf, sizeof buf))
                 netlab::throw_sys("recv (idle, closed by the server)", ECONNRESET);
             return;
         }

@@ -151,7 +151,8 @@ int main(int argc, char** argv)
                     continue;
                 try {
                     bool open = true;
-                    if ((ev & (POLLOUT | POLLERR)) && (!c.connected || !c.outb.empty() || !c.messages.empty()))
+                    // A refused connect() may report only POLLHUP|POLLERR: SO_ERROR says which error.
+                    if ((ev & (POLLOUT | POLLERR | POLLHUP)) && (!c.connected || !c.outb.empty() || !c.messages.empty()))
                         on_writable(c);
                     if (c.connected && (ev & (POLLIN | POLLHUP | POLLERR)))
                         open = on_readable(c);

@@ -74,7 +74,7 @@ public:
         std::vector<pollfd> watch;
         while (!netlab::stop_requested()) {
             watch.clear();
-            const bool full = clients_.size() >= max_clients_;
+            const bool full = clients_.size() >= max_clients_ || out_of_fds_;
             watch.push_back({listener_.get(), static_cast<short>(full ? 0 : POLLIN), 0});
             for (const auto& [fd, c] : clients_)
                 watch.push_back({fd, static_cast<short>(c.out.empty() ? POLLIN : POLLOUT), 0});
@@ -100,6 +100,8 @@ private:
         peer.len = sizeof peer.addr;
         const int fd = ::accept4(listener_.get(), peer.sa(), &peer.len, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
+            if (errno == EMFILE || errno == ENFILE)
+                out_of_fds_ = true;  // the listener would stay readable: a busy loop. Wait for a drop.
             if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
                 std::cerr << "users_server: accept: " << netlab::describe_errno(errno) << "\n";
             return;
@@ -205,6 +207,7 @@ private:
         else if (!error.empty())
             std::cout << "Closed " << c.addr << ": " << error << "\n";
         clients_.erase(it);  // ~Fd closes the socket
+        out_of_fds_ = false;
         if (was_user)
             print_users();
     }
@@ -246,6 +249,7 @@ private:
     std::size_t max_clients_;
     std::map<int, Client> clients_;  // by descriptor
     unsigned long joined_ = 0;
+    bool out_of_fds_ = false;  // accept() failed with EMFILE: the backlog waits until a client leaves
     sigset_t wait_mask_{};
 };
 
