@@ -60,67 +60,42 @@ struct Server {
                       (events & EPOLLIN ? ", EPOLLIN" : "") + (events & EPOLLOUT ? ", EPOLLOUT" : "") + ") = 0");
     }
 
-    // Takes one connection off the backlog; false when there is none (or no descriptor for it).
-    bool accept_wrapper()
+    // A burst of clients: take up to kAcceptBatch of them per wake-up. One per wake-up (as the
+    // lecture does) lets busy clients crowd out those still in the backlog.
+    void accept_wrapper()
     {
-        std::optional<upper::Client> client;
-        try {
-            client = upper::accept_client(listener.get());
-        } catch (const netlab::SysError& e) {  // EMFILE, ENFILE: the backlog keeps the client waiting
-            std::cerr << kProgram << ": " << e.what() << "\n";
-            watch(EPOLL_CTL_MOD, listener.get(), 0);
-            accept_paused = true;
-            return false;
+        for (int i = 0; i < kAcceptBatch; ++i) {
+            upper::Accepted next = upper::accept_next(listener.get(), kProgram, limits, connections.size());
+            if (next.out_of_fds) {
+                watch(EPOLL_CTL_MOD, listener.get(), 0);  // level-triggered: it would wake us at once, forever
+                accept_paused = true;
+            }
+            if (next.client) {
+                if (!limits.quiet)
+                    std::cout << "Accepted connection from " << next.client->name << "\n";
+                const int fd = next.client->fd.get();
+                watch(EPOLL_CTL_ADD, fd, EPOLLIN);
+                connections.emplace(fd, Connection{std::move(*next.client), EPOLLIN});
+            }
+            if (!next.more)
+                return;
         }
-        if (!client)
-            return false;
-        if (connections.size() >= limits.max_clients) {
-            upper::log_drop(kProgram, *client, "too many clients (--max-clients " +
-                                                 std::to_string(limits.max_clients) + "), closed");
-            return true;
-        }
-        if (!limits.quiet)
-            std::cout << "Accepted connection from " << client->name << "\n";
-        const int fd = client->fd.get();
-        watch(EPOLL_CTL_ADD, fd, EPOLLIN);
-        connections.emplace(fd, Connection{std::move(*client), EPOLLIN});
-        return true;
     }
 
-    // Serves one ready client; false when it is finished or broken and must be closed.
-    bool service_connection(Connection& conn, std::uint32_t revents)
+    // One ready client; false when it is finished or broken and must be closed.
+    bool service(Connection& conn, std::uint32_t revents)
     {
         upper::Client& c = conn.client;
-        try {
-            if (revents & (EPOLLIN | EPOLLHUP | EPOLLERR)) {  // HUP/ERR: recv() reports what happened
-                if (!upper::receive(c))
-                    c.closing = true;
-            }
-            if (!c.out.empty()) {
-                if (!limits.quiet)
-                    std::cout << "Echoing " << upper::preview(c.out) << " to " << c.name << "\n";
-                upper::flush(c);
-            }
-            if (c.out.size() > limits.max_buffer) {
-                upper::log_drop(kProgram, c, "does not read: over " + std::to_string(limits.max_buffer) +
-                                                 " bytes queued, dropped");
-                return false;
-            }
-            if (c.closing && c.out.empty()) {
-                if (!limits.quiet)
-                    std::cout << "Closing connection to " << c.name << "\n";
-                return false;
-            }
-            const std::uint32_t wanted = (c.closing ? 0u : std::uint32_t{EPOLLIN}) | (c.out.empty() ? 0u : std::uint32_t{EPOLLOUT});
-            if (wanted != conn.events) {
-                watch(EPOLL_CTL_MOD, c.fd.get(), wanted);
-                conn.events = wanted;
-            }
-            return true;
-        } catch (const netlab::SysError& e) {
-            upper::log_drop(kProgram, c, e.what());
+        // EPOLLHUP/EPOLLERR count as readable: recv() then reports what happened.
+        if (!upper::service_connection(kProgram, c, revents & (EPOLLIN | EPOLLHUP | EPOLLERR), limits))
             return false;
+        // The interest list follows the client: EPOLLIN until it sends EOF, EPOLLOUT while bytes wait.
+        const std::uint32_t wanted = (c.closing ? 0u : std::uint32_t{EPOLLIN}) | (c.out.empty() ? 0u : std::uint32_t{EPOLLOUT});
+        if (wanted != conn.events) {
+            watch(EPOLL_CTL_MOD, c.fd.get(), wanted);
+            conn.events = wanted;
         }
+        return true;
     }
 
     void close_connection(std::map<int, Connection>::iterator it)
@@ -139,11 +114,8 @@ struct Server {
         const auto now = upper::Clock::now();
         for (auto it = connections.begin(); it != connections.end();) {
             auto next = std::next(it);
-            if (now - it->second.client.last_active >= std::chrono::milliseconds(limits.idle_ms)) {
-                upper::log_drop(kProgram, it->second.client,
-                                "silent for " + std::to_string(limits.idle_ms / 1000) + " s, dropped");
+            if (upper::idle_too_long(kProgram, it->second.client, limits, now))
                 close_connection(it);
-            }
             it = next;
         }
     }
@@ -166,14 +138,11 @@ struct Server {
             for (int i = 0; i < n; ++i) {
                 const int fd = ready[i].data.fd;
                 if (fd == listener.get()) {
-                    // A burst of clients: take up to kAcceptBatch per wake-up. One per wake-up
-                    // (as the lecture does) lets busy clients crowd out those still in the backlog.
-                    for (int k = 0; k < kAcceptBatch && accept_wrapper(); ++k) {
-                    }
+                    accept_wrapper();
                     continue;
                 }
                 auto it = connections.find(fd);
-                if (it != connections.end() && !service_connection(it->second, ready[i].events))
+                if (it != connections.end() && !service(it->second, ready[i].events))
                     close_connection(it);
             }
             if (upper::Clock::now() - last_sweep >= std::chrono::seconds(1)) {
@@ -202,13 +171,14 @@ int main(int argc, char** argv)
 
         Server server;
         server.limits = upper::read_limits(cli, args, true);
-        server.listener = netlab::tcp_listen(cli.host(), cli.port(), SOMAXCONN);
-        upper::set_nonblocking(server.listener.get());
+        // The epoll instance first: once the port listens, the server's descriptors are all there.
         const int epfd = ::epoll_create1(EPOLL_CLOEXEC);
         if (epfd < 0)
             netlab::throw_sys("epoll_create1");
         netlab::trace("epoll_create1(EPOLL_CLOEXEC) = " + std::to_string(epfd));
         server.epoll = netlab::Fd(epfd);
+        server.listener = netlab::tcp_listen(cli.host(), cli.port(), SOMAXCONN);
+        upper::set_nonblocking(server.listener.get());
         server.watch(EPOLL_CTL_ADD, server.listener.get(), EPOLLIN);
         std::cout << "Listening on ('" << cli.host() << "', " << cli.port() << ")\n";
         server.run();

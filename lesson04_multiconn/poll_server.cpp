@@ -41,72 +41,29 @@ struct Server {
     upper::Limits limits;
     bool accept_paused = false;  // out of descriptors: stop accepting until a client leaves
 
-    // Takes one connection off the backlog; false when there is none (or no descriptor for it).
-    bool accept_wrapper()
+    // A burst of clients: take up to kAcceptBatch of them per wake-up. One per wake-up (as the
+    // lecture does) lets busy clients crowd out those still in the backlog.
+    void accept_wrapper()
     {
-        std::optional<upper::Client> client;
-        try {
-            client = upper::accept_client(listener.get());
-        } catch (const netlab::SysError& e) {  // EMFILE, ENFILE: the backlog keeps the client waiting
-            std::cerr << kProgram << ": " << e.what() << "\n";
-            accept_paused = true;
-            return false;
-        }
-        if (!client)
-            return false;
-        if (clients.size() >= limits.max_clients) {
-            upper::log_drop(kProgram, *client, "too many clients (--max-clients " +
-                                                 std::to_string(limits.max_clients) + "), closed");
-            return true;
-        }
-        if (!limits.quiet)
-            std::cout << "Accepted connection from " << client->name << "\n";
-        const int fd = client->fd.get();
-        clients.emplace(fd, std::move(*client));
-        return true;
-    }
-
-    // Serves one ready client; false when it is finished or broken and must be closed.
-    bool service_connection(upper::Client& c, short revents)
-    {
-        try {
-            if (revents & (POLLIN | POLLHUP | POLLERR)) {  // HUP/ERR: recv() reports what happened
-                if (!upper::receive(c))
-                    c.closing = true;
-            }
-            if (!c.out.empty()) {
+        for (int i = 0; i < kAcceptBatch; ++i) {
+            upper::Accepted next = upper::accept_next(listener.get(), kProgram, limits, clients.size());
+            accept_paused = next.out_of_fds;
+            if (next.client) {
                 if (!limits.quiet)
-                    std::cout << "Echoing " << upper::preview(c.out) << " to " << c.name << "\n";
-                upper::flush(c);
+                    std::cout << "Accepted connection from " << next.client->name << "\n";
+                const int fd = next.client->fd.get();
+                clients.emplace(fd, std::move(*next.client));
             }
-            if (c.out.size() > limits.max_buffer) {
-                upper::log_drop(kProgram, c, "does not read: over " + std::to_string(limits.max_buffer) +
-                                                 " bytes queued, dropped");
-                return false;
-            }
-            if (c.closing && c.out.empty()) {
-                if (!limits.quiet)
-                    std::cout << "Closing connection to " << c.name << "\n";
-                return false;
-            }
-            return true;
-        } catch (const netlab::SysError& e) {
-            upper::log_drop(kProgram, c, e.what());
-            return false;
+            if (!next.more)
+                return;
         }
     }
 
     void drop_idle_clients()
     {
         const auto now = upper::Clock::now();
-        std::erase_if(clients, [&](auto& entry) {
-            auto& c = entry.second;
-            if (now - c.last_active < std::chrono::milliseconds(limits.idle_ms))
-                return false;
-            upper::log_drop(kProgram, c, "silent for " + std::to_string(limits.idle_ms / 1000) + " s, dropped");
-            accept_paused = false;
-            return true;
-        });
+        if (std::erase_if(clients, [&](const auto& entry) { return upper::idle_too_long(kProgram, entry.second, limits, now); }))
+            accept_paused = false;  // descriptors are free again
     }
 
     void run()
@@ -134,16 +91,15 @@ struct Server {
                 if (watch[i].revents == 0)
                     continue;
                 auto it = clients.find(watch[i].fd);
-                if (!service_connection(it->second, watch[i].revents)) {
+                // POLLHUP/POLLERR count as readable: recv() then reports what happened.
+                const bool readable = watch[i].revents & (POLLIN | POLLHUP | POLLERR);
+                if (!upper::service_connection(kProgram, it->second, readable, limits)) {
                     clients.erase(it);  // ~Fd closes the socket
                     accept_paused = false;
                 }
             }
-            // A burst of clients: take up to kAcceptBatch of them per wake-up. One per wake-up
-            // (as the lecture does) lets busy clients crowd out those still in the backlog.
             if (watch[0].revents & POLLIN)
-                for (int i = 0; i < kAcceptBatch && accept_wrapper(); ++i) {
-                }
+                accept_wrapper();
             if (upper::Clock::now() - last_sweep >= std::chrono::seconds(1)) {
                 drop_idle_clients();
                 last_sweep = upper::Clock::now();

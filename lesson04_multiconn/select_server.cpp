@@ -40,34 +40,23 @@ struct Server {
     upper::Limits limits;
     bool accept_paused = false;  // out of descriptors: stop accepting until a client leaves
 
-    // Takes one connection off the backlog; false when there is none (or no descriptor for it).
-    bool accept_connection()
+    // A burst of clients: take up to kAcceptBatch of them per wake-up. One per wake-up (as the
+    // lecture does) lets busy clients crowd out those still in the backlog. A descriptor numbered
+    // FD_SETSIZE or more cannot go into an fd_set at all: such a client is turned away.
+    void accept_connections()
     {
-        std::optional<upper::Client> client;
-        try {
-            client = upper::accept_client(listener.get());
-        } catch (const netlab::SysError& e) {  // EMFILE, ENFILE: the backlog keeps the client waiting
-            std::cerr << kProgram << ": " << e.what() << "\n";
-            accept_paused = true;
-            return false;
+        for (int i = 0; i < kAcceptBatch; ++i) {
+            upper::Accepted next = upper::accept_next(listener.get(), kProgram, limits, clients.size(), FD_SETSIZE);
+            accept_paused = next.out_of_fds;
+            if (next.client) {
+                if (!limits.quiet)
+                    std::cout << "Connection from " << next.client->name << ".\n";
+                const int fd = next.client->fd.get();
+                clients.emplace(fd, std::move(*next.client));
+            }
+            if (!next.more)
+                return;
         }
-        if (!client)
-            return false;
-        const int fd = client->fd.get();
-        if (fd >= FD_SETSIZE) {
-            upper::log_drop(kProgram, *client, "descriptor " + std::to_string(fd) +
-                                                 " is beyond select()'s FD_SETSIZE, closed");
-            return true;
-        }
-        if (clients.size() >= limits.max_clients) {
-            upper::log_drop(kProgram, *client, "too many clients (--max-clients " +
-                                                 std::to_string(limits.max_clients) + "), closed");
-            return true;
-        }
-        if (!limits.quiet)
-            std::cout << "Connection from " << client->name << ".\n";
-        clients.emplace(fd, std::move(*client));
-        return true;
     }
 
     // Serves one ready client; false when it is finished or broken and must be closed.
@@ -86,11 +75,8 @@ struct Server {
             }
             if (readable || writable)
                 upper::flush(c);  // usually the kernel takes it all at once
-            if (c.out.size() > limits.max_buffer) {
-                upper::log_drop(kProgram, c, "does not read: over " + std::to_string(limits.max_buffer) +
-                                                 " bytes queued, dropped");
+            if (upper::too_far_behind(kProgram, c, limits))
                 return false;
-            }
             return !(c.closing && c.out.empty());
         } catch (const netlab::SysError& e) {
             upper::log_drop(kProgram, c, e.what());
@@ -101,14 +87,8 @@ struct Server {
     void drop_idle_clients()
     {
         const auto now = upper::Clock::now();
-        std::erase_if(clients, [&](auto& entry) {
-            auto& c = entry.second;
-            if (now - c.last_active < std::chrono::milliseconds(limits.idle_ms))
-                return false;
-            upper::log_drop(kProgram, c, "silent for " + std::to_string(limits.idle_ms / 1000) + " s, dropped");
-            accept_paused = false;
-            return true;
-        });
+        if (std::erase_if(clients, [&](const auto& entry) { return upper::idle_too_long(kProgram, entry.second, limits, now); }))
+            accept_paused = false;  // descriptors are free again
     }
 
     void run()
@@ -145,8 +125,7 @@ struct Server {
             // A burst of clients: take up to kAcceptBatch of them per wake-up. One per wake-up
             // (as the lecture does) lets busy clients crowd out those still in the backlog.
             if (FD_ISSET(listener.get(), &readable))
-                for (int i = 0; i < kAcceptBatch && accept_connection(); ++i) {
-                }
+                accept_connections();
             for (auto it = clients.begin(); it != clients.end();) {
                 const int fd = it->first;
                 const bool r = FD_ISSET(fd, &readable), w = FD_ISSET(fd, &writable);

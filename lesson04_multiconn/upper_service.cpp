@@ -128,9 +128,74 @@ void flush(Client& client)
     client.last_active = Clock::now();
 }
 
+Accepted accept_next(int listener, std::string_view program, const Limits& limits, std::size_t clients_now,
+                     int fd_ceiling)
+{
+    Accepted result;
+    try {
+        result.client = accept_client(listener);
+    } catch (const netlab::SysError& e) {  // EMFILE, ENFILE: the backlog keeps the client waiting
+        std::cerr << program << ": " << e.what() << "\n";
+        result.out_of_fds = true;
+        return result;
+    }
+    if (!result.client)
+        return result;
+    result.more = true;
+    const int fd = result.client->fd.get();
+    if (fd >= fd_ceiling) {
+        log_drop(program, *result.client, "descriptor " + std::to_string(fd) + " is beyond select()'s FD_SETSIZE, closed");
+        result.client.reset();
+    } else if (clients_now >= limits.max_clients) {
+        log_drop(program, *result.client, "too many clients (--max-clients " + std::to_string(limits.max_clients) + "), closed");
+        result.client.reset();
+    }
+    return result;
+}
+
 void log_drop(std::string_view program, const Client& client, const std::string& why)
 {
     std::cerr << program << ": client " << client.name << ": " << why << std::endl;
+}
+
+bool too_far_behind(std::string_view program, const Client& client, const Limits& limits)
+{
+    if (client.out.size() <= limits.max_buffer)
+        return false;
+    log_drop(program, client, "does not read: over " + std::to_string(limits.max_buffer) + " bytes queued, dropped");
+    return true;
+}
+
+bool idle_too_long(std::string_view program, const Client& client, const Limits& limits, Clock::time_point now)
+{
+    if (now - client.last_active < std::chrono::milliseconds(limits.idle_ms))
+        return false;
+    log_drop(program, client, "silent for " + std::to_string(limits.idle_ms / 1000) + " s, dropped");
+    return true;
+}
+
+bool service_connection(std::string_view program, Client& c, bool readable, const Limits& limits)
+{
+    try {
+        if (readable && !receive(c))
+            c.closing = true;
+        if (!c.out.empty()) {
+            if (!limits.quiet)
+                std::cout << "Echoing " << preview(c.out) << " to " << c.name << "\n";
+            flush(c);
+        }
+        if (too_far_behind(program, c, limits))
+            return false;
+        if (c.closing && c.out.empty()) {
+            if (!limits.quiet)
+                std::cout << "Closing connection to " << c.name << "\n";
+            return false;
+        }
+        return true;
+    } catch (const netlab::SysError& e) {
+        log_drop(program, c, e.what());
+        return false;
+    }
 }
 
 // ---- process set-up ------------------------------------------------------------------------------

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstddef>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -67,6 +68,16 @@ struct Client {
 // there was nothing to accept after all (the client gave up, EAGAIN). Throws SysError (EMFILE...).
 std::optional<Client> accept_client(int listener);
 
+// accept_client() with the limits every non-blocking model applies. A client past --max-clients,
+// or on a descriptor number >= fd_ceiling (select's FD_SETSIZE), is closed at once with a log line.
+struct Accepted {
+    std::optional<Client> client;  // one to serve
+    bool more = false;             // the backlog may hold more: worth another call now
+    bool out_of_fds = false;       // EMFILE/ENFILE (logged): stop watching the listener until a client leaves
+};
+Accepted accept_next(int listener, std::string_view program, const Limits& limits, std::size_t clients_now,
+                     int fd_ceiling = std::numeric_limits<int>::max());
+
 // One recv(). Appends the uppercased text to client.out and returns the text as received
 // (for the log); "" if nothing complete arrived; std::nullopt at EOF. Throws SysError.
 std::optional<std::string> receive(Client& client);
@@ -76,6 +87,16 @@ void flush(Client& client);
 
 // "<program>: client ('127.0.0.1', 53422): <why>" on stderr: why a client was dropped.
 void log_drop(std::string_view program, const Client& client, const std::string& why);
+
+// True, and logged, when a client that does not read has more than --max-buffer bytes queued.
+bool too_far_behind(std::string_view program, const Client& client, const Limits& limits);
+// True, and logged, when a client has been silent (or has not read) for --timeout.
+bool idle_too_long(std::string_view program, const Client& client, const Limits& limits, Clock::time_point now);
+
+// Lecture 002's service_connection() (multiconn-server.py), shared by poll_server and epoll_server:
+// read if `readable`, send what is queued, with the lecture's "Echoing ..." / "Closing connection
+// to ..." lines. false when the client is finished, or broken (logged), and must be closed.
+bool service_connection(std::string_view program, Client& client, bool readable, const Limits& limits);
 
 // The signal mask to wait with (ppoll, pselect, epoll_pwait): this thread's mask with SIGINT and
 // SIGTERM let through, so Ctrl-C interrupts the wait and nothing else. install_stop_handlers()
