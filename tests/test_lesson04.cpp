@@ -34,6 +34,8 @@
 #include <poll.h>
 #include <regex>
 #include <set>
+#include <sys/resource.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
@@ -313,6 +315,58 @@ TEST_CASE("models: non-blocking servers drop a client that never reads, past --m
             server.stop(SIGINT);
         }
     }
+}
+
+TEST_CASE("models: past --max-clients a newcomer is closed with a log line, the others go on", "[models]")
+{
+    for (const auto& program : models::kConcurrentModels) {
+        DYNAMIC_SECTION(program)
+        {
+            models::Server server(program, {"--max-clients", "2", "--quiet"});
+            models::Conn a(server.port), b(server.port);
+            a.send("a");  // answered: a is being served before c arrives (accepted in order a, b, c)
+            CHECK(a.recv(1) == "A");
+            b.send("b");
+            CHECK(b.recv(1) == "B");
+            models::Conn c(server.port);
+            const std::string logged = server.proc.expect_err_line("too many clients");
+            CHECK(logged.rfind(program + ": client ('127.0.0.1', ", 0) == 0);
+            CHECK(logged.ends_with("): too many clients (--max-clients 2), closed"));
+            CHECK(c.recv(1).empty());  // closed without a word
+            a.send("still a");
+            CHECK(a.recv(7) == "STILL A");
+            a.close();
+            b.close();
+            server.stop();
+        }
+    }
+}
+
+TEST_CASE("select_server: a client whose descriptor would be FD_SETSIZE or more is turned away", "[models][select]")
+{
+    // select_server keeps the soft descriptor limit it inherits: give it room past 1024.
+    rlimit saved{};
+    REQUIRE(::getrlimit(RLIMIT_NOFILE, &saved) == 0);
+    if (saved.rlim_max != RLIM_INFINITY && saved.rlim_max < 2048)
+        NETLAB_SKIP("the hard limit on open files (" + std::to_string(saved.rlim_max) + ") leaves no room past FD_SETSIZE");
+    rlimit roomy = saved;
+    roomy.rlim_cur = 2048;
+    REQUIRE(::setrlimit(RLIMIT_NOFILE, &roomy) == 0);
+    {
+        models::Server server("select_server", {"--quiet"});
+        std::vector<std::unique_ptr<models::Conn>> conns;
+        for (int i = 0; i < FD_SETSIZE + 8; ++i)  // more clients than descriptors below FD_SETSIZE
+            conns.push_back(std::make_unique<models::Conn>(server.port));
+        const std::string logged = server.proc.expect_err_line("FD_SETSIZE");
+        CHECK(logged.rfind("select_server: client ('127.0.0.1', ", 0) == 0);
+        CHECK(logged.ends_with("): descriptor 1024 is beyond select()'s FD_SETSIZE, closed"));
+        CHECK(conns.back()->recv(1).empty());  // the last to connect got no descriptor below 1024
+        conns.front()->send("first");
+        CHECK(conns.front()->recv(5) == "FIRST");  // those that fit are served as ever
+        conns.clear();
+        server.stop();
+    }
+    ::setrlimit(RLIMIT_NOFILE, &saved);
 }
 
 // ---- blocking_server: the problem ---------------------------------------------------------------------
