@@ -5,8 +5,8 @@
 //
 //   multiconn_bench: 127.0.0.1:65432, 1000 connections, 3 s, 32-byte requests
 //   connections  1000 held, 1000 served, 0 not held
-//   requests     131872 (43869/s)
-//   latency      p50 21.16 ms, p99 68.83 ms, max 78.84 ms
+//   requests     552633 (184088/s)
+//   latency      p50 5.33 ms, p99 8.38 ms, max 17.66 ms
 //   errors       0
 //
 // "held": connections open at the end; "served": connections that got at least one answer (a
