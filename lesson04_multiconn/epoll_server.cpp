@@ -17,6 +17,10 @@
 //  - EPOLLOUT is asked for only while a client has bytes queued after a partial send(); a client
 //    that never reads is dropped once more than --max-buffer bytes wait for it.
 //
+// This file is the loop. What one ready client's turn does (recv, uppercase, send what the kernel
+// takes, drop it past --max-buffer) is upper::service_connection() in upper_service.cpp, the same
+// for poll_server and epoll_server — the models differ only in how they learn who is ready.
+//
 // Run the pair:   ./epoll_server 127.0.0.1 65432       ./multiconn_client 127.0.0.1 65432 2
 #include "upper_service.hpp"
 

@@ -17,6 +17,10 @@
 //  - A client that never reads is dropped once more than --max-buffer bytes wait for it; the
 //    others never wait on it.
 //
+// This file is the loop. What one ready client's turn does (recv, uppercase, send what the kernel
+// takes, drop it past --max-buffer) is upper::service_connection() in upper_service.cpp, the same
+// for poll_server and epoll_server — the models differ only in how they learn who is ready.
+//
 // Run the pair:   ./poll_server 127.0.0.1 65432        ./multiconn_client 127.0.0.1 65432 2
 #include "upper_service.hpp"
 
