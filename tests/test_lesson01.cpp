@@ -8,48 +8,6 @@
 
 using namespace netlab::test;
 
-namespace {
-std::string P(std::uint16_t port) { return std::to_string(port); }
-
-// A server of ours on a fresh port, already listening when the constructor returns.
-struct Server {
-    std::uint16_t port = free_port();
-    Process proc;
-    Server(const std::string& program, std::vector<std::string> args, const std::string& host = "127.0.0.1")
-        : proc(with(program, args, host))
-    {
-        wait_listening(port);
-    }
-    std::vector<std::string> with(const std::string& program, std::vector<std::string>& args, const std::string& host)
-    {
-        std::vector<std::string> argv{bin(program), "--host", host, "--port", P(port)};
-        argv.insert(argv.end(), args.begin(), args.end());
-        return argv;
-    }
-    // Ctrl-C or kill: the server must stop by itself, with status 0.
-    void stop(int sig = SIGTERM)
-    {
-        proc.signal(sig);
-        CHECK(proc.wait() == 0);
-    }
-};
-
-Result client(const std::string& program, std::uint16_t port, std::vector<std::string> args = {},
-              std::string_view input = {}, const std::string& host = "127.0.0.1")
-{
-    std::vector<std::string> argv{bin(program), "--host", host, "--port", P(port)};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return run(argv, input);
-}
-
-Result python(const std::string& code, std::vector<std::string> args = {})
-{
-    std::vector<std::string> argv{tool("python3"), "-c", code};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return run(argv);
-}
-}  // namespace
-
 TEST_CASE("greeting: server logs each client, client prints the greeting", "[greeting]")
 {
     Server server("greeting_server", {});

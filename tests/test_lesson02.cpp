@@ -16,46 +16,13 @@
 using namespace netlab::test;
 
 namespace {
-std::string P(std::uint16_t port) { return std::to_string(port); }
-
-// A UDP server of ours on a fresh port, bound when the constructor returns.
-struct Server {
-    std::uint16_t port = free_port();
-    Process proc;
-    Server(const std::string& program, std::vector<std::string> args, const std::string& host = "127.0.0.1")
-        : proc(with(program, args, host))
+// Our UDP servers: ready once their port is bound.
+struct UdpServer : Server {
+    UdpServer(const std::string& program, std::vector<std::string> args, const std::string& host = "127.0.0.1")
+        : Server(program, std::move(args), host, /*udp=*/true)
     {
-        wait_listening(port, /*udp=*/true);
-    }
-    std::vector<std::string> with(const std::string& program, std::vector<std::string>& args, const std::string& host)
-    {
-        std::vector<std::string> argv{bin(program), "--host", host, "--port", P(port)};
-        argv.insert(argv.end(), args.begin(), args.end());
-        return argv;
-    }
-    void stop(int sig = SIGTERM)
-    {
-        proc.signal(sig);
-        CHECK(proc.wait() == 0);
     }
 };
-
-Result client(const std::string& program, std::uint16_t port, std::vector<std::string> args = {},
-              std::string_view input = {}, const std::string& host = "127.0.0.1")
-{
-    std::vector<std::string> argv{bin(program), "--host", host, "--port", P(port)};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return run(argv, input);
-}
-
-Result python(const std::string& code, std::vector<std::string> args = {})
-{
-    std::vector<std::string> argv{tool("python3"), "-c", code};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return run(argv);
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 std::size_t count(const std::string& text, const std::string& part)
 {
@@ -186,7 +153,7 @@ struct NetNs {
 
 TEST_CASE("thanks (lecture 001): the server logs each datagram, the client prints the answer", "[thanks]")
 {
-    Server server("udp_thanks_server", {});
+    UdpServer server("udp_thanks_server", {});
     auto c = client("udp_thanks_client", server.port);
     CHECK(c.code == 0);
     CHECK(c.out == "Thank you for the data\n");
@@ -199,7 +166,7 @@ TEST_CASE("thanks (lecture 001): the server logs each datagram, the client print
 
 TEST_CASE("thanks over IPv6 ::1", "[thanks][ipv6]")
 {
-    Server server("udp_thanks_server", {}, "::1");
+    UdpServer server("udp_thanks_server", {}, "::1");
     auto c = client("udp_thanks_client", server.port, {}, {}, "::1");
     CHECK(c.code == 0);
     CHECK(c.out == "Thank you for the data\n");
@@ -238,7 +205,7 @@ TEST_CASE("thanks_client with no server: sendto succeeds, the answer never comes
 TEST_CASE("thanks: the lecture's Python client against our server, ours against the lecture's Python server",
           "[thanks][interop]")
 {
-    Server server("udp_thanks_server", {});
+    UdpServer server("udp_thanks_server", {});
     auto py = python("import socket,sys\n"
                      "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
                      "s.sendto('client data'.encode(), ('127.0.0.1', int(sys.argv[1])))\n"
@@ -271,7 +238,7 @@ TEST_CASE("thanks: the lecture's Python client against our server, ours against 
 
 TEST_CASE("udp echo (lecture 003): nc -4u as the client, every step logged", "[echo][interop]")
 {
-    Server server("udp_echo_server", {});
+    UdpServer server("udp_echo_server", {});
     CHECK(server.proc.expect_line("Starting up") == "Starting up UDP echo server on 127.0.0.1 port " + P(server.port));
     CHECK(server.proc.expect_line("Waiting") == "Waiting to receive message from client");
     // -W 1: nc quits after receiving one datagram, the echo.
@@ -299,7 +266,7 @@ TEST_CASE("udp echo: default bind is every interface, as the lecture's HOST = ''
 TEST_CASE("udp echo: message boundaries kept: N sends are N recvs of the same sizes, one socket for two peers",
           "[echo][interop]")
 {
-    Server server("udp_echo_server", {});
+    UdpServer server("udp_echo_server", {});
     // Everything is sent before anything is read: with TCP the pieces would run together.
     auto py = python("import socket,sys\n"
                      "port = int(sys.argv[1])\n"
@@ -325,7 +292,7 @@ TEST_CASE("udp echo: message boundaries kept: N sends are N recvs of the same si
 
 TEST_CASE("udp echo: the largest datagram, 65507 bytes, comes back whole - 65508 cannot be sent", "[echo][interop]")
 {
-    Server server("udp_echo_server", {});
+    UdpServer server("udp_echo_server", {});
     auto py = python("import socket,sys\n"
                      "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
                      "s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)\n"
@@ -348,7 +315,7 @@ TEST_CASE("udp echo: the largest datagram, 65507 bytes, comes back whole - 65508
 
 TEST_CASE("udp echo --buffer 2048 (the lecture's size): a longer datagram is cut, and the log says so", "[echo][interop]")
 {
-    Server server("udp_echo_server", {"--buffer", "2048"});
+    UdpServer server("udp_echo_server", {"--buffer", "2048"});
     auto py = python("import socket,sys\n"
                      "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
                      "s.settimeout(10)\n"
@@ -364,7 +331,7 @@ TEST_CASE("udp echo --buffer 2048 (the lecture's size): a longer datagram is cut
 
 TEST_CASE("udp echo over IPv6, and an empty datagram is skipped as in the lecture", "[echo][ipv6][interop]")
 {
-    Server server("udp_echo_server", {}, "::1");
+    UdpServer server("udp_echo_server", {}, "::1");
     auto py = python("import socket,sys\n"
                      "s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)\n"
                      "s.settimeout(10)\n"
@@ -381,7 +348,7 @@ TEST_CASE("udp echo over IPv6, and an empty datagram is skipped as in the lectur
 
 TEST_CASE("print server (lecture 004): prints each datagram from nc -u - never answers", "[print][interop]")
 {
-    Server server("udp_print_server", {});
+    UdpServer server("udp_print_server", {});
     CHECK(server.proc.expect_line("waiting on port:") == "waiting on port: " + P(server.port));
     // -q 0: nc sends what it read and quits at the end of its input.
     auto nc = run({tool("nc"), "-u", "-q", "0", "127.0.0.1", P(server.port)}, "hello from nc");
@@ -395,7 +362,7 @@ TEST_CASE("print server (lecture 004): prints each datagram from nc -u - never a
 
 TEST_CASE("prompt client + print server --echo: the lecture's prompt loop", "[print][prompt]")
 {
-    Server server("udp_print_server", {"--echo"});
+    UdpServer server("udp_print_server", {"--echo"});
     auto c = client("udp_prompt_client", server.port, {}, "hello\n\nпривет\n");
     CHECK(c.code == 0);
     CHECK(c.out == "Enter message to send : Server reply : hello\n"
@@ -406,7 +373,7 @@ TEST_CASE("prompt client + print server --echo: the lecture's prompt loop", "[pr
     CHECK(server.proc.expect_line("привет") == "привет");
     server.stop();
 
-    Server v6("udp_print_server", {"--echo"}, "::1");
+    UdpServer v6("udp_print_server", {"--echo"}, "::1");
     auto c6 = client("udp_prompt_client", v6.port, {"--timeout", "5"}, "over IPv6\n", "::1");
     CHECK(c6.code == 0);
     CHECK(c6.out == "Enter message to send : Server reply : over IPv6\nEnter message to send : \n");
@@ -417,7 +384,7 @@ TEST_CASE("prompt client + print server --echo: the lecture's prompt loop", "[pr
 TEST_CASE("prompt client: no answer or a socket error is reported as 'Error Code : N Message ...', exit 1",
           "[prompt]")
 {
-    Server server("udp_print_server", {});  // prints but never answers
+    UdpServer server("udp_print_server", {});  // prints but never answers
     auto c = client("udp_prompt_client", server.port, {"--timeout", "0.3"}, "anyone there?\n");
     CHECK(c.code == 1);
     CHECK(c.out == "Enter message to send : Error Code : 110 Message Connection timed out\n");
@@ -435,7 +402,7 @@ TEST_CASE("prompt client: no answer or a socket error is reported as 'Error Code
 
 TEST_CASE("sntp: our client against our server, offset and delay from the four timestamps", "[sntp]")
 {
-    Server server("sntp_server", {"--stratum", "3"});
+    UdpServer server("sntp_server", {"--stratum", "3"});
     CHECK(server.proc.expect_line("SNTP server on") == "SNTP server on ('127.0.0.1', " + P(server.port) + "), stratum 3");
     auto c = sntp_client({"--host", "127.0.0.1", "--port", P(server.port), "--timeout", "5"});
     CHECK(c.code == 0);
@@ -450,7 +417,7 @@ TEST_CASE("sntp: our client against our server, offset and delay from the four t
 
 TEST_CASE("sntp over IPv6, and the request is 48 bytes starting 0x1b", "[sntp][ipv6]")
 {
-    Server server("sntp_server", {}, "::1");
+    UdpServer server("sntp_server", {}, "::1");
     auto c = sntp_client({"--host", "::1", "--port", P(server.port), "--trace", "--timeout", "5"});
     CHECK(c.code == 0);
     CHECK(c.out.rfind("Response received from: ('::1', " + P(server.port) + ", 0, 0)\n", 0) == 0);
@@ -599,8 +566,8 @@ TEST_CASE("sntp --servers: one socket, replies matched by source address - a sil
 
 TEST_CASE("sntp --servers: IPv4 and IPv6 servers through one dual-stack socket", "[sntp][ipv6]")
 {
-    Server v4("sntp_server", {"--stratum", "4"});
-    Server v6("sntp_server", {"--stratum", "6"}, "::1");
+    UdpServer v4("sntp_server", {"--stratum", "4"});
+    UdpServer v6("sntp_server", {"--stratum", "6"}, "::1");
     auto c = sntp_client({"--servers", "127.0.0.1:" + P(v4.port) + ",[::1]:" + P(v6.port), "--trace", "--timeout", "5"});
     CHECK(c.code == 0);
     // The IPv4 reply comes in as ::ffff:127.0.0.1 and is still credited to 127.0.0.1, stratum 4.
@@ -621,7 +588,7 @@ TEST_CASE("sntp --servers: IPv4 and IPv6 servers through one dual-stack socket",
 TEST_CASE("sntp_server: junk and non-client packets are ignored, then the next request is answered",
           "[sntp][interop]")
 {
-    Server server("sntp_server", {});
+    UdpServer server("sntp_server", {});
     const int fds = open_fd_count(server.proc.pid());
     auto py = python("import socket,sys\n"
                      "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
@@ -640,7 +607,7 @@ TEST_CASE("sntp_server: junk and non-client packets are ignored, then the next r
 
 TEST_CASE("sntp_server answers the lecture's own Python client", "[sntp][interop]")
 {
-    Server server("sntp_server", {});
+    UdpServer server("sntp_server", {});
     auto py = python("import socket, struct, time, select, sys\n"
                      "TIME1970 = 2208988800\n"
                      "client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
@@ -699,7 +666,7 @@ TEST_CASE("real NTP server: sntp_client against chronyd serving its local clock 
 TEST_CASE("real NTP client: chronyd -Q measures its offset from sntp_server", "[sntp][interop]")
 {
     // Unlike chronyd as a server, -Q runs without root: it opens no server port and sets nothing.
-    Server server("sntp_server", {"--stratum", "2"});
+    UdpServer server("sntp_server", {"--stratum", "2"});
     // -Q: query the sources once, log the offset, exit; never sets the clock. -t bounds it.
     auto q = run({tool("chronyd"), "-Q", "-f", "/dev/null", "-t", "10",
                   "server 127.0.0.1 port " + P(server.port) + " iburst maxsamples 1"});
@@ -773,7 +740,7 @@ TEST_CASE("connected vs unconnected over IPv6 (ICMPv6), one half at a time", "[c
 
 TEST_CASE("connected client against an open port: both sockets get the answer", "[connected]")
 {
-    Server server("udp_thanks_server", {});
+    UdpServer server("udp_thanks_server", {});
     auto c = client("udp_connected_client", server.port, {"--timeout", "5"});
     CHECK(c.code == 0);
     CHECK(contains(c.out, "unconnected: recvfrom: 22 bytes from ('127.0.0.1', " + P(server.port) +
@@ -784,7 +751,7 @@ TEST_CASE("connected client against an open port: both sockets get the answer", 
 
 TEST_CASE("connected client against an open port that never answers: both sockets just time out", "[connected]")
 {
-    Server server("udp_print_server", {});
+    UdpServer server("udp_print_server", {});
     auto c = client("udp_connected_client", server.port, {"--timeout", "0.3"});
     CHECK(c.code == 0);
     CHECK(contains(c.out, "\nunconnected: recvfrom: no reply within 0.3 s and no error: the datagram was lost silently\n"));
@@ -849,7 +816,7 @@ TEST_CASE("every lesson02 program: --help, bad arguments exit 2 with one line", 
 
 TEST_CASE("UDP port already in use: one clear line naming bind and errno, exit 1", "[cli]")
 {
-    Server first("udp_thanks_server", {});
+    UdpServer first("udp_thanks_server", {});
     for (const char* program : {"udp_thanks_server", "udp_echo_server", "udp_print_server", "sntp_server"}) {
         INFO(program);
         auto second = run({bin(program), "--host", "127.0.0.1", "--port", P(first.port)});

@@ -46,37 +46,12 @@ using namespace netlab::test;
 
 namespace models {
 
-std::string P(std::uint16_t port) { return std::to_string(port); }
-
 // The python peers live next to this file.
 std::string script(const std::string& name)
 {
     std::string here = __FILE__;
     return here.substr(0, here.find_last_of('/') + 1) + name;
 }
-
-// A server on a fresh port, listening when the constructor returns.
-struct Server {
-    std::string program;
-    std::uint16_t port = free_port();
-    Process proc;
-    Server(std::string name, std::vector<std::string> args = {})
-        : program(std::move(name)), proc(argv(args))
-    {
-        wait_listening(port);
-    }
-    std::vector<std::string> argv(const std::vector<std::string>& args) const
-    {
-        std::vector<std::string> v{bin(program), "--host", "127.0.0.1", "--port", P(port)};
-        v.insert(v.end(), args.begin(), args.end());
-        return v;
-    }
-    void stop(int sig = SIGTERM)
-    {
-        proc.signal(sig);
-        CHECK(proc.wait() == 0);
-    }
-};
 
 // A plain blocking TCP connection made by the test itself.
 struct Conn {
@@ -269,7 +244,7 @@ TEST_CASE("models: 50 concurrent clients answered while a stalled client sits on
             args.push_back("--quiet");  // a 16 MB stream of log lines would fill the test's pipe
             if (program != "thread_server" && program != "fork_server")
                 args.insert(args.end(), {"--max-buffer", "67108864"});  // keep the staller: it must be there
-            models::Server server(program, args);
+            Server server(program, args);
             models::Staller staller(server.port, 16 << 20);
             staller.wait_sent(2 << 20);  // the server has its hands full of a client that never reads
             models::fifty_clients(server.port);
@@ -286,7 +261,7 @@ TEST_CASE("models: 50 concurrent clients answered while a stalled client sits on
 #define MODELS_FD_TEST(program, count)                                                                    \
     TEST_CASE(program ": descriptor count back where it started after " #count " connections", "[models]") \
     {                                                                                                    \
-        models::Server server(program, {"--quiet"});                                                     \
+        Server server(program, {"--quiet"});                                                     \
         const int before = open_fd_count(server.proc.pid());                                             \
         models::many_connections(server.port, count);                                                    \
         CHECK(models::eventually([&] { return open_fd_count(server.proc.pid()) == before; }));           \
@@ -305,7 +280,7 @@ TEST_CASE("models: non-blocking servers drop a client that never reads, past --m
     for (const std::string program : {"select_server", "poll_server", "epoll_server"}) {
         DYNAMIC_SECTION(program)
         {
-            models::Server server(program, {"--max-buffer", "65536", "--quiet"});
+            Server server(program, {"--max-buffer", "65536", "--quiet"});
             models::Staller staller(server.port, 256u << 20);  // far more than any kernel buffers hold
             staller.wait_failed();  // dropped: its send() failed with EPIPE / ECONNRESET
             CHECK_FALSE(server.proc.expect_err_line("does not read: over 65536 bytes queued, dropped").empty());
@@ -322,7 +297,7 @@ TEST_CASE("models: past --max-clients a newcomer is closed with a log line, the 
     for (const auto& program : models::kConcurrentModels) {
         DYNAMIC_SECTION(program)
         {
-            models::Server server(program, {"--max-clients", "2", "--quiet"});
+            Server server(program, {"--max-clients", "2", "--quiet"});
             models::Conn a(server.port), b(server.port);
             a.send("a");  // answered: a is being served before c arrives (accepted in order a, b, c)
             CHECK(a.recv(1) == "A");
@@ -353,7 +328,7 @@ TEST_CASE("select_server: a client whose descriptor would be FD_SETSIZE or more 
     roomy.rlim_cur = 2048;
     REQUIRE(::setrlimit(RLIMIT_NOFILE, &roomy) == 0);
     {
-        models::Server server("select_server", {"--quiet"});
+        Server server("select_server", {"--quiet"});
         std::vector<std::unique_ptr<models::Conn>> conns;
         for (int i = 0; i < FD_SETSIZE + 8; ++i)  // more clients than descriptors below FD_SETSIZE
             conns.push_back(std::make_unique<models::Conn>(server.port));
@@ -373,7 +348,7 @@ TEST_CASE("select_server: a client whose descriptor would be FD_SETSIZE or more 
 
 TEST_CASE("blocking_server: transcript of one client, UTF-8 letter split across two reads", "[models][blocking]")
 {
-    models::Server server("blocking_server");
+    Server server("blocking_server");
     {
         models::Conn c(server.port);
         const std::string name = server.proc.expect_line("Connection from ('127.0.0.1', ");
@@ -394,7 +369,7 @@ TEST_CASE("blocking_server: transcript of one client, UTF-8 letter split across 
 
 TEST_CASE("blocking_server: a stalled first client starves the second (the lecture's problem)", "[models][blocking]")
 {
-    models::Server server("blocking_server", {"--quiet"});  // 16 MB of log lines would fill our pipe
+    Server server("blocking_server", {"--quiet"});  // 16 MB of log lines would fill our pipe
     models::Staller staller(server.port, 16 << 20);  // first in the backlog: accepted first
     staller.wait_sent(2 << 20);  // the server is busy with it, soon stuck sending answers nobody reads
 
@@ -412,7 +387,7 @@ TEST_CASE("blocking_server: a stalled first client starves the second (the lectu
 
 TEST_CASE("select_server: lecture 000's log lines", "[models][select]")
 {
-    models::Server server("select_server");
+    Server server("select_server");
     models::Conn a(server.port), b(server.port);
     server.proc.expect_line("Connection from ('127.0.0.1', ");
     server.proc.expect_line("Connection from ('127.0.0.1', ");
@@ -433,8 +408,8 @@ TEST_CASE("poll_server and epoll_server: lecture 002's log lines, positional <ho
         DYNAMIC_SECTION(program)
         {
             const auto port = free_port();
-            Process server({bin(program), "127.0.0.1", models::P(port)});
-            CHECK(server.expect_line("Listening on") == "Listening on ('127.0.0.1', " + models::P(port) + ")");
+            Process server({bin(program), "127.0.0.1", P(port)});
+            CHECK(server.expect_line("Listening on") == "Listening on ('127.0.0.1', " + P(port) + ")");
             {
                 models::Conn c(port);
                 const std::string accepted = server.expect_line("Accepted connection from ");
@@ -454,9 +429,9 @@ TEST_CASE("poll_server and epoll_server: lecture 002's log lines, positional <ho
 
 TEST_CASE("thread_server / thread_client: lecture 001's transcript, Ctrl-C joins every thread", "[models][thread]")
 {
-    models::Server server("thread_server");
+    Server server("thread_server");
     CHECK(server.proc.expect_line("Server is up") == "Server is up");
-    auto c = run({bin("thread_client"), "--port", models::P(server.port)});
+    auto c = run({bin("thread_client"), "--port", P(server.port)});
     CHECK(c.code == 0);
     INFO(c.out);
     CHECK(c.out.rfind("Received: PYTHON CLIENT ", 0) == 0);
@@ -467,7 +442,7 @@ TEST_CASE("thread_server / thread_client: lecture 001's transcript, Ctrl-C joins
     CHECK(server.proc.expect_line("Received ") == "Received Python client " + std::to_string(n));
     CHECK(server.proc.expect_line("Closed connection from ('127.0.0.1', ").size() > 0);
 
-    auto named = run({bin("thread_client"), "--port", models::P(server.port), "--name", "привет"});
+    auto named = run({bin("thread_client"), "--port", P(server.port), "--name", "привет"});
     CHECK(named.out == "Received: ПРИВЕТ\n");
 
     models::Conn idle(server.port);  // a client still connected when Ctrl-C comes
@@ -480,9 +455,9 @@ TEST_CASE("thread_server / thread_client: lecture 001's transcript, Ctrl-C joins
 
 TEST_CASE("fork_server: lecture 003's transcript, each child collected on SIGCHLD", "[models][fork]")
 {
-    models::Server server("fork_server");
+    Server server("fork_server");
     CHECK(server.proc.expect_line("Starting up echo server on 127.0.0.1 port") ==
-          "Starting up echo server on 127.0.0.1 port " + models::P(server.port));
+          "Starting up echo server on 127.0.0.1 port " + P(server.port));
     server.proc.expect_line("Waiting to receive message from client");
     std::set<std::string> children;
     for (int i = 0; i < 3; ++i) {
@@ -506,7 +481,7 @@ TEST_CASE("fork_server: lecture 003's transcript, each child collected on SIGCHL
 
 TEST_CASE("fork_server --no-reap: the children stay zombies until the server exits", "[models][fork]")
 {
-    models::Server server("fork_server", {"--no-reap"});
+    Server server("fork_server", {"--no-reap"});
     for (int i = 0; i < 3; ++i) {
         models::Conn c(server.port);
         c.send("hi\n");
@@ -527,13 +502,13 @@ TEST_CASE("fork_server --no-reap: the children stay zombies until the server exi
 
 TEST_CASE("multiconn_client: lecture 002's transcript against epoll_server, positional arguments", "[models][multiconn]")
 {
-    models::Server server("epoll_server", {"--quiet"});
-    auto r = run({bin("multiconn_client"), "127.0.0.1", models::P(server.port), "3"});
+    Server server("epoll_server", {"--quiet"});
+    auto r = run({bin("multiconn_client"), "127.0.0.1", P(server.port), "3"});
     INFO(r.out << r.err);
     CHECK(r.code == 0);
     for (int id = 1; id <= 3; ++id) {
         const std::string n = std::to_string(id);
-        CHECK(r.out.find("Starting connection " + n + " to ('127.0.0.1', " + models::P(server.port) + ")\n") != std::string::npos);
+        CHECK(r.out.find("Starting connection " + n + " to ('127.0.0.1', " + P(server.port) + ")\n") != std::string::npos);
         CHECK(r.out.find("Sending b'Message 1 from client.' to connection " + n + "\n") != std::string::npos);
         CHECK(r.out.find("Sending b'Message 2 from client.' to connection " + n + "\n") != std::string::npos);
         CHECK(r.out.find("Closing connection " + n + "\n") != std::string::npos);
@@ -553,7 +528,7 @@ TEST_CASE("multiconn_client: lecture 002's transcript against epoll_server, posi
 
 TEST_CASE("multiconn_client: refused connections are reported, exit 1", "[models][multiconn]")
 {
-    auto r = run({bin("multiconn_client"), "127.0.0.1", models::P(free_port()), "2"});
+    auto r = run({bin("multiconn_client"), "127.0.0.1", P(free_port()), "2"});
     CHECK(r.code == 1);
     CHECK(r.err.find("multiconn_client: connection 1: connect: Connection refused (errno 111, ECONNREFUSED)") != std::string::npos);
     CHECK(r.err.find("multiconn_client: connection 2: connect: ") != std::string::npos);
@@ -562,9 +537,9 @@ TEST_CASE("multiconn_client: refused connections are reported, exit 1", "[models
 TEST_CASE("multiconn_client against the lecture's own multiconn-server.py (echo)", "[models][multiconn][interop]")
 {
     const auto port = free_port();
-    Process py({tool("python3"), models::script("lesson04_models_multiconn_server.py"), "127.0.0.1", models::P(port)});
-    py.expect_line("Listening on ('127.0.0.1', " + models::P(port) + ")");
-    auto r = run({bin("multiconn_client"), "127.0.0.1", models::P(port), "2"});
+    Process py({tool("python3"), models::script("lesson04_models_multiconn_server.py"), "127.0.0.1", P(port)});
+    py.expect_line("Listening on ('127.0.0.1', " + P(port) + ")");
+    auto r = run({bin("multiconn_client"), "127.0.0.1", P(port), "2"});
     INFO(r.out << r.err);
     CHECK(r.code == 0);
     CHECK(r.out.find("Received b'Message 1 from client.") != std::string::npos);
@@ -581,9 +556,9 @@ TEST_CASE("the lecture's own multiconn-client.py against poll_server and epoll_s
     for (const std::string program : {"poll_server", "epoll_server"}) {
         DYNAMIC_SECTION(program)
         {
-            models::Server server(program);
+            Server server(program);
             auto r = run({tool("python3"), models::script("lesson04_models_multiconn_client.py"), "127.0.0.1",
-                          models::P(server.port), "3"});
+                          P(server.port), "3"});
             INFO(r.out << r.err);
             CHECK(r.code == 0);
             for (const std::string n : {"1", "2", "3"})
@@ -629,12 +604,12 @@ TEST_CASE("keyboard_threads: nothing printed before the first key, end of input 
 
 TEST_CASE("multiconn_bench: reports held/served connections, requests, latency", "[models][bench]")
 {
-    models::Server server("epoll_server", {"--quiet"});
+    Server server("epoll_server", {"--quiet"});
     auto r = run({bin("multiconn_bench"), "--connections", "20", "--idle", "5", "--duration", "1", "127.0.0.1",
-                  models::P(server.port)});
+                  P(server.port)});
     INFO(r.out << r.err);
     CHECK(r.code == 0);
-    CHECK(r.out.rfind("multiconn_bench: 127.0.0.1:" + models::P(server.port) + ", 20 + 5 idle connections, 1 s, 32-byte requests\n", 0) == 0);
+    CHECK(r.out.rfind("multiconn_bench: 127.0.0.1:" + P(server.port) + ", 20 + 5 idle connections, 1 s, 32-byte requests\n", 0) == 0);
     CHECK(r.out.find("connections  25 held, 20 served, 0 not held\n") != std::string::npos);
     CHECK(r.out.find("errors       0\n") != std::string::npos);
     long requests = 0;
@@ -646,9 +621,9 @@ TEST_CASE("multiconn_bench: reports held/served connections, requests, latency",
 
 TEST_CASE("multiconn_bench: blocking_server holds every connection but serves one", "[models][bench][blocking]")
 {
-    models::Server server("blocking_server", {"--quiet"});
+    Server server("blocking_server", {"--quiet"});
     auto r = run({bin("multiconn_bench"), "--connections", "5", "--duration", "1", "--row", "blocking",
-                  "127.0.0.1", models::P(server.port)});
+                  "127.0.0.1", P(server.port)});
     INFO(r.out << r.err);
     CHECK(r.code == 0);
     CHECK(r.out.rfind("| blocking | 5 | 5 | 1 | ", 0) == 0);
@@ -657,7 +632,7 @@ TEST_CASE("multiconn_bench: blocking_server holds every connection but serves on
 
 TEST_CASE("multiconn_bench: nobody listening → every connection refused, exit 1", "[models][bench]")
 {
-    auto r = run({bin("multiconn_bench"), "--connections", "3", "--duration", "1", "127.0.0.1", models::P(free_port())});
+    auto r = run({bin("multiconn_bench"), "--connections", "3", "--duration", "1", "127.0.0.1", P(free_port())});
     CHECK(r.code == 1);
     CHECK(r.out.find("connections  0 held, 0 served, 3 not held\n") != std::string::npos);
     CHECK(r.out.find("errors       3 (connect: ECONNREFUSED x3)\n") != std::string::npos);
@@ -684,11 +659,11 @@ TEST_CASE("models: --help (exit 0) and usage errors (exit 2)", "[models][cli]")
 
 TEST_CASE("models: a busy port is a runtime error (exit 1), extra or bad positional arguments a usage error", "[models][cli]")
 {
-    models::Server first("epoll_server", {"--quiet"});
+    Server first("epoll_server", {"--quiet"});
     for (const std::string program : {"blocking_server", "select_server", "poll_server", "thread_server", "fork_server"}) {
-        auto busy = run({bin(program), "--host", "127.0.0.1", "--port", models::P(first.port)});
+        auto busy = run({bin(program), "--host", "127.0.0.1", "--port", P(first.port)});
         CHECK(busy.code == 1);
-        CHECK(busy.err.find("bind(127.0.0.1:" + models::P(first.port) + "): Address already in use (errno 98, EADDRINUSE)") !=
+        CHECK(busy.err.find("bind(127.0.0.1:" + P(first.port) + "): Address already in use (errno 98, EADDRINUSE)") !=
               std::string::npos);
     }
     auto extra = run({bin("multiconn_client"), "127.0.0.1", "1", "2", "3"});
@@ -701,12 +676,12 @@ TEST_CASE("models: a busy port is a runtime error (exit 1), extra or bad positio
 TEST_CASE("models over IPv6 ::1", "[models][ipv6]")
 {
     const auto port = free_port();
-    Process server({bin("epoll_server"), "::1", models::P(port)});
-    CHECK(server.expect_line("Listening on") == "Listening on ('::1', " + models::P(port) + ")");
-    auto r = run({bin("multiconn_client"), "::1", models::P(port), "2"});
+    Process server({bin("epoll_server"), "::1", P(port)});
+    CHECK(server.expect_line("Listening on") == "Listening on ('::1', " + P(port) + ")");
+    auto r = run({bin("multiconn_client"), "::1", P(port), "2"});
     CHECK(r.code == 0);
     CHECK(server.expect_line("Accepted connection from ('::1', ").size() > 0);
-    auto t = run({bin("thread_client"), "--host", "::1", "--port", models::P(port), "--name", "v6"});
+    auto t = run({bin("thread_client"), "--host", "::1", "--port", P(port), "--name", "v6"});
     CHECK(t.out == "Received: V6\n");
     server.signal(SIGTERM);
     CHECK(server.wait() == 0);
@@ -718,7 +693,6 @@ namespace app_tests {
 
 using namespace netlab::test;
 
-std::string P(std::uint16_t port) { return std::to_string(port); }
 std::string addr_of(std::uint16_t port) { return "('127.0.0.1', " + P(port) + ")"; }
 
 // The lecture's Python programs live next to this file (found from the source tree, also in
@@ -874,26 +848,20 @@ private:
     std::string buffer_;
 };
 
-// A server of ours on a fresh port, listening when the constructor returns.
-struct Server {
+// app_server started as the lecture starts it, `app_server <host> <port> [options]`; listening
+// when the constructor returns.
+struct AppServer {
     std::uint16_t port = free_port();
     Process proc;
-    Server(const std::string& program, std::vector<std::string> args, bool positional = false,
-           const std::string& host = "127.0.0.1")
-        : proc(argv(program, std::move(args), positional, host))
+    explicit AppServer(std::vector<std::string> args = {}, const std::string& host = "127.0.0.1")
+        : proc(argv(std::move(args), host))
     {
         wait_listening(port);
     }
-    std::vector<std::string> argv(const std::string& program, std::vector<std::string> args, bool positional,
-                                  const std::string& host)
+    std::vector<std::string> argv(std::vector<std::string> args, const std::string& host) const
     {
-        std::vector<std::string> v{bin(program)};
-        if (positional)
-            v.insert(v.end(), {host, P(port)});
-        else
-            v.insert(v.end(), {"--host", host, "--port", P(port)});
-        v.insert(v.end(), args.begin(), args.end());
-        return v;
+        args.insert(args.begin(), {bin("app_server"), host, P(port)});
+        return args;
     }
     void stop(int sig = SIGTERM)
     {
@@ -987,7 +955,7 @@ using namespace app_tests;
 
 TEST_CASE("app: every lecture request, client and server transcripts exact", "[app]")
 {
-    Server server("app_server", {}, /*positional=*/true);
+    AppServer server;
     CHECK(server.proc.expect_line("Listening on") == "Listening on ('127.0.0.1', " + P(server.port) + ")");
     std::string expected_server = "Listening on ('127.0.0.1', " + P(server.port) + ")\n";
     for (const auto& x : lecture_exchanges()) {
@@ -1006,7 +974,7 @@ TEST_CASE("app: every lecture request, client and server transcripts exact", "[a
 
 TEST_CASE("app: a JSON request with another action gets the lecture's error result", "[app]")
 {
-    Server server("app_server", {}, true);
+    AppServer server;
     Sock s(server.port);
     s.send(json_request(R"({"action": "find", "value": "x"})"));
     const std::string reply = s.read_to_close();
@@ -1018,7 +986,7 @@ TEST_CASE("app: a JSON request with another action gets the lecture's error resu
 
 TEST_CASE("app: a message split into single bytes, and a client that half-closes after it", "[app]")
 {
-    Server server("app_server", {}, true);
+    AppServer server;
     Sock s(server.port);
     const std::string msg = json_request(R"({"action": "search", "value": "morpheus"})");
     for (char byte : msg)
@@ -1043,7 +1011,7 @@ struct BadCase {
 
 TEST_CASE("app: malformed input closes only that connection, with a logged reason, while the others go on", "[app]")
 {
-    Server server("app_server", {"--max-content", "1000"}, true);
+    AppServer server({"--max-content", "1000"});
     const std::string search = json_request(R"({"action": "search", "value": "morpheus"})");  // 41 content bytes
     const std::vector<BadCase> cases = {
         {"header length over the limit", std::string("\xff\xff", 2), Then::nothing,
@@ -1115,7 +1083,7 @@ TEST_CASE("app: malformed input closes only that connection, with a logged reaso
 
 TEST_CASE("app: a client stalled mid-message is timed out, and others are served meanwhile", "[app]")
 {
-    Server server("app_server", {"--timeout", "0.5"}, true);
+    AppServer server({"--timeout", "0.5"});
     Sock stalled(server.port);
     stalled.send(frame(header("text/json", "utf-8", 41), R"({"act)"));  // and then nothing, never closing
     for (int i = 0; i < 3; ++i) {
@@ -1131,7 +1099,7 @@ TEST_CASE("app: a client stalled mid-message is timed out, and others are served
 
 TEST_CASE("app: 50 clients at once, each message in three pieces, interleaved, no descriptor left behind", "[app]")
 {
-    Server server("app_server", {}, true);
+    AppServer server;
     const int fds_before = open_fd_count(server.proc.pid());
     const std::string msg = json_request(R"({"action": "search", "value": "morpheus"})");
     std::vector<std::unique_ptr<Sock>> clients;
@@ -1151,7 +1119,7 @@ TEST_CASE("app: 50 clients at once, each message in three pieces, interleaved, n
 
 TEST_CASE("app: past --max-clients new connections wait in the backlog until one closes", "[app]")
 {
-    Server server("app_server", {"--max-clients", "2"}, true);
+    AppServer server({"--max-clients", "2"});
     const std::string msg = json_request(R"({"action": "search", "value": "morpheus"})");
     Sock a(server.port), b(server.port);
     server.proc.expect_line("Accepted connection from " + a.addr());
@@ -1172,7 +1140,7 @@ TEST_CASE("app: past --max-clients new connections wait in the backlog until one
 TEST_CASE("app: IPv6, --trace, usage and runtime errors", "[app]")
 {
     {
-        Server server("app_server", {"--trace"}, true, "::1");
+        AppServer server({"--trace"}, "::1");
         CHECK(server.proc.expect_line("Listening on") == "Listening on ('::1', " + P(server.port) + ")");
         CHECK_FALSE(server.proc.expect_err_line("epoll_create1(EPOLL_CLOEXEC) = ").empty());
         CHECK_FALSE(server.proc.expect_err_line("epoll_ctl(").empty());
@@ -1198,7 +1166,7 @@ TEST_CASE("app: IPv6, --trace, usage and runtime errors", "[app]")
     auto refused = app_client(port, "search", "morpheus");
     CHECK(refused.code == 1);
     CHECK(refused.err == "app_client: connect(127.0.0.1:" + P(port) + "): Connection refused (errno 111, ECONNREFUSED)\n");
-    Server first("app_server", {}, true);
+    AppServer first;
     auto in_use = run({bin("app_server"), "127.0.0.1", P(first.port)});
     CHECK(in_use.code == 1);
     CHECK(in_use.err == "app_server: bind(127.0.0.1:" + P(first.port) + "): Address already in use (errno 98, EADDRINUSE)\n");
@@ -1228,7 +1196,7 @@ TEST_CASE("app: a server that breaks the protocol is reported by app_client, exi
 
 TEST_CASE("app: the lecture's Python client against app_server prints what app_client prints", "[app][interop]")
 {
-    Server server("app_server", {}, true);
+    AppServer server;
     for (const auto& x : lecture_exchanges()) {
         INFO(x.action << " " << x.value);
         auto py = run({tool("python3"), script("lesson04_app_client.py"), "127.0.0.1", P(server.port), x.action, x.value});
@@ -1245,7 +1213,7 @@ TEST_CASE("app: app_client against the lecture's Python server, and both servers
     const auto port = free_port();
     Process pyserver({tool("python3"), script("lesson04_app_server.py"), "127.0.0.1", P(port)});
     wait_listening(port);
-    Server ours("app_server", {}, true);
+    AppServer ours;
     for (const auto& x : lecture_exchanges()) {
         INFO(x.action << " " << x.value);
         auto c = app_client(port, x.action, x.value);

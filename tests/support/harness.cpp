@@ -1,4 +1,5 @@
 #include "support/harness.hpp"
+#include "support/catch.hpp"
 
 #include <arpa/inet.h>
 #include <csignal>
@@ -348,5 +349,44 @@ int open_fd_count(pid_t pid)
     }
     return count;
 }
+
+
+std::string P(std::uint16_t port) { return std::to_string(port); }
+
+namespace {
+std::vector<std::string> with_endpoint(const std::string& program, const std::string& host, std::uint16_t port,
+                                       std::vector<std::string> args)
+{
+    std::vector<std::string> argv{bin(program), "--host", host, "--port", P(port)};
+    argv.insert(argv.end(), std::make_move_iterator(args.begin()), std::make_move_iterator(args.end()));
+    return argv;
+}
+}  // namespace
+
+Server::Server(const std::string& program, std::vector<std::string> args, const std::string& host, bool udp)
+    : port(free_port()), proc(with_endpoint(program, host, port, std::move(args)))
+{
+    wait_listening(port, udp);
+}
+
+void Server::stop(int sig)
+{
+    proc.signal(sig);
+    CHECK(proc.wait() == 0);
+}
+
+Result client(const std::string& program, std::uint16_t port, std::vector<std::string> args, std::string_view input,
+              const std::string& host)
+{
+    return run(with_endpoint(program, host, port, std::move(args)), input);
+}
+
+Result python(const std::string& code, std::vector<std::string> args)
+{
+    args.insert(args.begin(), {tool("python3"), "-c", code});
+    return run(std::move(args));
+}
+
+bool contains(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
 
 }  // namespace netlab::test

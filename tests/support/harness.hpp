@@ -13,6 +13,7 @@
 #pragma once
 
 #include <chrono>
+#include <csignal>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -81,6 +82,29 @@ struct Result {
 // Runs a program to completion with `input` on its stdin.
 Result run(std::vector<std::string> argv, std::string_view input = {}, Ms deadline = kDeadline,
            std::vector<std::string> extra_env = {});
+
+// ---- the shapes every lesson's tests use ----------------------------------------------------------
+// Decimal text of a port, for argv.
+std::string P(std::uint16_t port);
+
+// One of our servers, started with --host/--port on a fresh port and ready (listening, or bound
+// for UDP) when the constructor returns.
+struct Server {
+    std::uint16_t port;
+    Process proc;
+    Server(const std::string& program, std::vector<std::string> args = {}, const std::string& host = "127.0.0.1",
+           bool udp = false);
+    // Ctrl-C or kill: the server must stop by itself, with status 0.
+    void stop(int sig = SIGTERM);
+};
+
+// Runs one of our clients against host:port to completion.
+Result client(const std::string& program, std::uint16_t port, std::vector<std::string> args = {},
+              std::string_view input = {}, const std::string& host = "127.0.0.1");
+// Runs `python3 -c code args...` to completion.
+Result python(const std::string& code, std::vector<std::string> args = {});
+
+bool contains(std::string_view text, std::string_view part);
 
 // A port no one listens on (TCP and UDP, IPv4 and IPv6), chosen at random below the kernel's
 // ephemeral range so that client sockets of parallel tests never take it.
