@@ -21,7 +21,7 @@
 
 #include <algorithm>
 #include <arpa/inet.h>
-#include <atomic>
+#include <condition_variable>
 #include <bit>
 #include <csignal>
 #include <cstdio>
@@ -30,6 +30,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <netinet/in.h>
 #include <poll.h>
 #include <regex>
@@ -111,22 +112,27 @@ struct Conn {
 // dropping it) ends the push.
 struct Staller {
     Conn conn;
-    std::atomic<std::size_t> sent{0};
-    std::atomic<bool> done{false}, failed{false};
+    std::mutex mutex;
+    std::condition_variable changed;  // the pusher reports progress, so waits need no polling
+    std::size_t sent = 0;
+    bool done = false, failed = false;
     std::thread pusher;
     Staller(std::uint16_t port, std::size_t bytes) : conn(port, 4096)
     {
         pusher = std::thread([this, bytes] {
             const std::string chunk(64 * 1024, 'z');
-            while (sent < bytes) {
+            for (;;) {
                 const ssize_t n = ::send(conn.fd, chunk.data(), chunk.size(), MSG_NOSIGNAL);
-                if (n <= 0) {
+                std::lock_guard lock(mutex);
+                if (n <= 0)
                     failed = true;
+                else
+                    sent += static_cast<std::size_t>(n);
+                done = failed || sent >= bytes;
+                changed.notify_all();
+                if (done)
                     break;
-                }
-                sent += static_cast<std::size_t>(n);
             }
-            done = true;
         });
     }
     ~Staller() { close(); }
@@ -141,16 +147,19 @@ struct Staller {
     // Waits until at least `bytes` went out (the server has taken them and is stuck on us).
     void wait_sent(std::size_t bytes)
     {
-        const auto end = std::chrono::steady_clock::now() + kDeadline;
-        while (sent < bytes && !done && std::chrono::steady_clock::now() < end)
-            std::this_thread::sleep_for(5ms);  // a probe of the counter, not a wait for readiness by time
+        std::unique_lock lock(mutex);
+        changed.wait_for(lock, kDeadline, [&] { return sent >= bytes || done; });
         REQUIRE(sent >= bytes);
+    }
+    bool has_failed()
+    {
+        std::lock_guard lock(mutex);
+        return failed;
     }
     void wait_failed()
     {
-        const auto end = std::chrono::steady_clock::now() + kDeadline;
-        while (!done && std::chrono::steady_clock::now() < end)
-            std::this_thread::sleep_for(5ms);
+        std::unique_lock lock(mutex);
+        changed.wait_for(lock, kDeadline, [&] { return done; });
         REQUIRE(done);
         CHECK(failed);
     }
@@ -248,7 +257,7 @@ TEST_CASE("models: 50 concurrent clients answered while a stalled client sits on
             models::Staller staller(server.port, 16 << 20);
             staller.wait_sent(2 << 20);  // the server has its hands full of a client that never reads
             models::fifty_clients(server.port);
-            CHECK_FALSE(staller.failed);  // ...and that client is still connected, its answers unread
+            CHECK_FALSE(staller.has_failed());  // ...and that client is still connected, its answers unread
             const auto children = models::children_of(server.proc.pid());
             server.stop(SIGTERM);
             for (const auto& [pid, state] : children)  // fork_server stopped and collected every child
