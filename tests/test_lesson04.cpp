@@ -195,19 +195,6 @@ std::map<pid_t, char> children_of(pid_t pid)
 
 bool process_exists(pid_t pid) { return ::access(("/proc/" + std::to_string(pid)).c_str(), F_OK) == 0; }
 
-// Polls `condition` until it holds or the deadline passes (a probe, never a blind sleep).
-template <class F>
-bool eventually(F condition, Ms deadline = kDeadline)
-{
-    const auto end = std::chrono::steady_clock::now() + deadline;
-    while (!condition()) {
-        if (std::chrono::steady_clock::now() >= end)
-            return false;
-        std::this_thread::sleep_for(10ms);
-    }
-    return true;
-}
-
 // 50 python clients at once, each with a letter cut across two sends; all must be answered.
 void fifty_clients(std::uint16_t port)
 {
@@ -273,8 +260,8 @@ TEST_CASE("models: 50 concurrent clients answered while a stalled client sits on
         Server server(program, {"--quiet"});                                                     \
         const int before = open_fd_count(server.proc.pid());                                             \
         models::many_connections(server.port, count);                                                    \
-        CHECK(models::eventually([&] { return open_fd_count(server.proc.pid()) == before; }));           \
-        CHECK(models::eventually([&] { return models::children_of(server.proc.pid()).empty(); }));       \
+        CHECK(eventually([&] { return open_fd_count(server.proc.pid()) == before; }));           \
+        CHECK(eventually([&] { return models::children_of(server.proc.pid()).empty(); }));       \
         server.stop();                                                                                   \
     }
 MODELS_FD_TEST("blocking_server", 10000)
@@ -484,7 +471,7 @@ TEST_CASE("fork_server: lecture 003's transcript, each child collected on SIGCHL
         children.insert(reaped);
     }
     CHECK(children.size() == 3);
-    CHECK(models::eventually([&] { return models::children_of(server.proc.pid()).empty(); }));
+    CHECK(eventually([&] { return models::children_of(server.proc.pid()).empty(); }));
     server.stop();
 }
 
@@ -497,7 +484,7 @@ TEST_CASE("fork_server --no-reap: the children stay zombies until the server exi
         CHECK(c.recv(3) == "HI\n");
     }
     std::map<pid_t, char> zombies;
-    CHECK(models::eventually([&] {
+    CHECK(eventually([&] {
         zombies = models::children_of(server.proc.pid());
         return zombies.size() == 3 && std::all_of(zombies.begin(), zombies.end(), [](auto& z) { return z.second == 'Z'; });
     }));
@@ -883,19 +870,6 @@ Result app_client(std::uint16_t port, const std::string& action, const std::stri
                   const std::string& host = "127.0.0.1")
 {
     return run({bin("app_client"), host, P(port), action, value});
-}
-
-// Polls `condition` until it holds or the deadline passes (a probe, not a fixed sleep).
-template <class F>
-bool eventually(F condition, Ms deadline = kDeadline)
-{
-    const auto until = std::chrono::steady_clock::now() + deadline;
-    while (!condition()) {
-        if (std::chrono::steady_clock::now() >= until)
-            return false;
-        std::this_thread::sleep_for(Ms(10));
-    }
-    return true;
 }
 
 // Lines with ADDR standing for the server's address, as one transcript.

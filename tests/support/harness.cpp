@@ -325,17 +325,13 @@ std::uint16_t free_port()
 
 void wait_listening(std::uint16_t port, bool udp, Ms deadline)
 {
-    const auto until = clock::now() + deadline;
     // TCP state 0A is LISTEN; a bound UDP socket shows as 07 (CLOSE).
     const char* state = udp ? "07" : "0A";
     const char* v4 = udp ? "/proc/net/udp" : "/proc/net/tcp";
     const char* v6 = udp ? "/proc/net/udp6" : "/proc/net/tcp6";
-    while (!port_in_proc(port, v4, state) && !port_in_proc(port, v6, state)) {
-        if (clock::now() >= until)
-            throw std::runtime_error("nothing listens on " + std::string(udp ? "UDP" : "TCP") + " port " +
-                                     std::to_string(port) + " after " + std::to_string(deadline.count()) + " ms");
-        ::poll(nullptr, 0, 5);  // re-check every 5 ms: a readiness poll, not a fixed sleep
-    }
+    if (!eventually([&] { return port_in_proc(port, v4, state) || port_in_proc(port, v6, state); }, deadline))
+        throw std::runtime_error("nothing listens on " + std::string(udp ? "UDP" : "TCP") + " port " +
+                                 std::to_string(port) + " after " + std::to_string(deadline.count()) + " ms");
 }
 
 int open_fd_count(pid_t pid)

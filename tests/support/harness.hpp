@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include <sys/types.h>
@@ -112,6 +113,21 @@ std::uint16_t free_port();
 // Waits until something listens on TCP `port` (or has UDP `port` bound), by reading
 // /proc/net/{tcp,tcp6,udp,udp6}: the check sends nothing, so it never disturbs a one-shot server.
 void wait_listening(std::uint16_t port, bool udp = false, Ms deadline = kDeadline);
+
+// Re-checks `condition` every 5 ms until it holds (true) or the deadline passes (false). For
+// state that no event announces — /proc entries, a process's descriptor count, its children —
+// this is a readiness probe, not a fixed sleep: it returns as soon as the state is reached.
+template <class Condition>
+bool eventually(Condition condition, Ms deadline = kDeadline)
+{
+    const auto until = std::chrono::steady_clock::now() + deadline;
+    while (!condition()) {
+        if (std::chrono::steady_clock::now() >= until)
+            return false;
+        std::this_thread::sleep_for(5ms);
+    }
+    return true;
+}
 
 // Descriptors open in process `pid` (from /proc/<pid>/fd).
 int open_fd_count(pid_t pid);
