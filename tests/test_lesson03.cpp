@@ -545,6 +545,18 @@ TEST_CASE("robust_client: an answer is printed, exit 0", "[robust_client]")
     CHECK(client.out() == "ПРИВЕТ!\n");
 }
 
+TEST_CASE("robust_client --message: sends that instead of the lecture's Привет!", "[robust_client]")
+{
+    Sock server = bound(1);
+    Process client({bin("robust_client"), "--port", std::to_string(port_of(server)), "--message", "hello"});
+    std::string got;
+    Sock conn = accept_and_read(server, 5, got);
+    CHECK(got == "hello");
+    REQUIRE(::send(conn.fd, "HELLO", 5, MSG_NOSIGNAL) == 5);
+    CHECK(client.wait() == 0);
+    CHECK(client.out() == "HELLO\n");
+}
+
 TEST_CASE("robust_client: name error -> Wrong adress, exit 3", "[robust_client]")
 {
     auto r = robust(5000, {}, "bad adress");

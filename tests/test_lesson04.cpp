@@ -1611,3 +1611,80 @@ TEST_CASE("app: --max-header refuses a JSON header longer than it (the default 4
     CHECK(s.read_to_close().empty());
     tight.stop();
 }
+
+TEST_CASE("models: --quiet drops the line per connection and message", "[models]")
+{
+    for (const std::string program :
+         {"blocking_server", "select_server", "poll_server", "epoll_server", "thread_server", "fork_server"}) {
+        DYNAMIC_SECTION(program)
+        {
+            std::size_t lines[2] = {0, 0};
+            for (const bool quiet : {false, true}) {
+                Server server(program, quiet ? std::vector<std::string>{"--quiet"} : std::vector<std::string>{});
+                {
+                    models::Conn c(server.port);
+                    c.send("hi\n");
+                    REQUIRE(c.recv(3) == "HI\n");
+                }
+                models::Conn last(server.port);  // served once the first one is done with
+                last.send("x");
+                REQUIRE(last.recv(1) == "X");
+                last.close();
+                server.stop();
+                const std::string& out = server.proc.out();
+                lines[quiet] = static_cast<std::size_t>(std::count(out.begin(), out.end(), '\n'));
+            }
+            CHECK(lines[1] + 4 <= lines[0]);  // two connections, each at least connect and message
+        }
+    }
+}
+
+TEST_CASE("multiconn_bench --size: the bytes of each request", "[models][bench]")
+{
+    Server server("epoll_server", {"--quiet"});
+    auto r = run({bin("multiconn_bench"), "--connections", "2", "--duration", "1", "--size", "1000", "127.0.0.1",
+                  P(server.port)});
+    INFO(r.out << r.err);
+    CHECK(r.code == 0);
+    CHECK(r.out.rfind("multiconn_bench: 127.0.0.1:" + P(server.port) + ", 2 connections, 1 s, 1000-byte requests\n", 0) == 0);
+    CHECK(r.out.find("errors       0\n") != std::string::npos);
+    server.stop();
+}
+
+TEST_CASE("decrypt: past --max-clients a newcomer is closed with a log line, the others go on", "[decrypt]")
+{
+    Server server("decrypt_server", {"--max-clients", "1"});
+    Sock first(server.port);
+    server.proc.expect_line("Connection from address " + first.addr());
+    Sock second(server.port);
+    CHECK(server.proc.expect_line("Error from " + second.addr()) ==
+          "Error from " + second.addr() + ": too many clients (--max-clients 1), closed");
+    CHECK(second.read_to_close().empty());
+    first.send("[\"khoor\"]\n");
+    CHECK(first.read_line() == R"(["hello"])");
+    server.stop();
+}
+
+TEST_CASE("users: past --max-clients a newcomer waits in the backlog until someone leaves", "[users]")
+{
+    Server server("users_server", {"--max-clients", "1"});
+    Sock alice(server.port);
+    alice.send("{\"name\": \"Alice\", \"age\": 30}\n");
+    CHECK(alice.read_line() == "Welcome, Alice! Users online: 1");
+    Sock bob(server.port);  // connected by the kernel, not accepted while Alice is there
+    bob.send("{\"name\": \"Bob\", \"age\": 25}\n");
+    alice.close();
+    // Only once Alice has gone is Bob taken in: he is the only one online (2 without the limit).
+    CHECK(bob.read_line() == "Welcome, Bob! Users online: 1");
+    server.stop();
+}
+
+TEST_CASE("users: user_client --seconds leaves after that long, with its input still open", "[users]")
+{
+    Server server("users_server", {});
+    Process user({bin("user_client"), "--port", P(server.port), "--seconds", "1", "Carol", "40"});
+    CHECK(user.expect_line("Welcome") == "Welcome, Carol! Users online: 1");
+    CHECK(user.wait() == 0);  // stdin never closed: without --seconds it would stay
+    CHECK(server.proc.expect_line("User disconnected: ") == "User disconnected: User(name='Carol', age=40)");
+    server.stop();
+}
