@@ -12,6 +12,8 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <sstream>
 #include <unistd.h>
 
 using namespace netlab::test;
@@ -171,4 +173,75 @@ TEST_CASE("grading: a right program behind a wrapper script that does not exec i
         CHECK(r.code == 0);
         CHECK(contains(r.out, "All tests passed"));
     }
+}
+
+namespace {
+// scripts/grade on `dir` for lesson01, with this build's tests; its JUnit files go to `junit`.
+Result grade(const fs::path& dir, const fs::path& junit)
+{
+    return run({tool("python3"), std::string(NETLAB_SOURCE_DIR) + "/scripts/grade", dir.string(), "lesson01", "--build",
+                NETLAB_BUILD_DIR, "--junit", junit.string(), "-j", "2"},
+               {}, 600s);
+}
+
+// The line of the table for `exercise`, e.g. "  greeting    9/9     greeting_client greeting_server".
+std::string table_row(const std::string& out, const std::string& exercise)
+{
+    std::istringstream in(out);
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind("  " + exercise + " ", 0) == 0)
+            return line;
+    return {};
+}
+}  // namespace
+
+TEST_CASE("grading: scripts/grade passes the Python greeting_server example on lesson01's greeting tests, and fails a "
+          "wrong copy of it",
+          "[grading][interop]")
+{
+    // A student who handed in greeting_server, written in Python (tests/grading/greeting_server.py),
+    // and greeting_client (here: this build's).
+    const std::string example = std::string(NETLAB_SOURCE_DIR) + "/tests/grading/greeting_server.py";
+    std::string source;
+    {
+        std::ifstream in(example);
+        source.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    REQUIRE(source.find("Thank you for the connection") != std::string::npos);
+    auto hand_in = [&](const fs::path& dir, const std::string& program_text) {
+        write_script(dir / "greeting_server", program_text);
+        fs::create_symlink(std::string(NETLAB_DEFAULT_BIN_DIR) + "/greeting_client", dir / "greeting_client");
+    };
+
+    TempDir right, junit;
+    hand_in(right.path, source);
+    const auto r = grade(right.path, junit.path);
+    INFO(r.out << r.err);
+    CHECK(r.code == 1);  // the other programs of lesson01 are missing
+    const std::string row = table_row(r.out, "greeting");
+    REQUIRE_FALSE(row.empty());
+    // Its three tests and its seven rule rows (runtime error, client timeout, four stops) passed.
+    CHECK(contains(row, " 10/10 "));
+    CHECK(contains(row, "greeting_client greeting_server"));
+    CHECK_FALSE(contains(row, "failed"));
+    CHECK(contains(table_row(r.out, "upper"), "MISSING upper_client, upper_server"));
+    CHECK(contains(r.out, "missing from " + right.path.string() + ": "));
+    CHECK_FALSE(contains(r.out, "== lesson01 / greeting"));  // no failure of its own
+    CHECK(fs::exists(junit.path / "lesson01.xml"));
+
+    // The same program greeting with other words: the greeting tests fail, and say what they expected.
+    std::string wrong_text = source;
+    wrong_text.replace(wrong_text.find("Thank you for the connection"), 28, "Thanks for connecting");
+    TempDir wrong, junit2;
+    hand_in(wrong.path, wrong_text);
+    const auto w = grade(wrong.path, junit2.path);
+    INFO(w.out << w.err);
+    CHECK(w.code == 1);
+    const std::string wrong_row = table_row(w.out, "greeting");
+    CHECK(contains(wrong_row, " failed"));
+    CHECK(contains(w.out, "== lesson01 / greeting: greeting: server logs each client, client prints the greeting"));
+    const auto failures = w.out.find("Failures");
+    REQUIRE(failures != std::string::npos);
+    CHECK(contains(w.out.substr(failures), "Thank you for the connection"));  // the expected line...
+    CHECK(contains(w.out.substr(failures), "Thanks for connecting"));         // ...and what the program sent
 }
