@@ -141,7 +141,9 @@ void check(const RuntimeError& row)
     bool timeout = false;
     for (const auto& a : row.args)
         timeout = timeout || a == "--timeout";
-    const std::string rule = std::string("runtime error: ") + (timeout ? "a silent peer, --timeout" : fault_text(row.fault));
+    // A listener that never accepts is, to a client with a --timeout, a server that never answers.
+    const std::string fault = timeout ? "a silent peer, --timeout" : fault_text(row.fault);
+    const std::string rule = "runtime error: " + fault;
     if (!present(row.program, rule))
         return;
     bool all = true;
@@ -163,7 +165,7 @@ void check(const RuntimeError& row)
     }
     if (!port_given)
         argv.insert(argv.begin() + 1, {"--host", "127.0.0.1", "--port", P(port)});
-    const std::string how = row.program + " with " + fault_text(row.fault) + " (" + join(argv) + ")";
+    const std::string how = row.program + " with " + fault + " (" + join(argv) + ")";
 
     const auto r = run(argv, row.input);
     expect(r.code == row.code, how + ": expected exit status " + std::to_string(row.code) +
@@ -205,7 +207,7 @@ void check(const Served& row)
             const std::string signame = sig == SIGINT ? "SIGINT" : "SIGTERM";
             DYNAMIC_SECTION(signame << (with_client ? " with a client connected" : " idle"))
             {
-                std::string rule = "stops within 2 s of " + signame + (with_client ? ", a client connected" : ", idle");
+                std::string rule = "stops within 2 s of " + signame + (with_client ? " with a client connected" : " idle");
                 if (!row.args.empty())
                     rule += " (" + name(row).substr(row.program.size() + 1) + ")";
                 if (!present(row.program, rule))
