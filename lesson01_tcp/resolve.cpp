@@ -33,11 +33,15 @@ void reverse_lookup(const std::string& address)
     addrinfo hints{};
     hints.ai_flags = AI_NUMERICHOST;
     addrinfo* ai = nullptr;
-    if (int rc = getaddrinfo(address.c_str(), nullptr, &hints, &ai); rc != 0)
+    if (int rc = getaddrinfo(address.c_str(), nullptr, &hints, &ai); rc != 0) {
+        netlab::trace("getaddrinfo(" + address + ", AI_NUMERICHOST) = " + std::to_string(rc) + " (" + gai_strerror(rc) + ")");
         throw netlab::ResolveError(address, rc);
+    }
+    netlab::trace("getaddrinfo(" + address + ", AI_NUMERICHOST) = 0");
     char host[NI_MAXHOST];
     int rc = getnameinfo(ai->ai_addr, ai->ai_addrlen, host, sizeof host, nullptr, 0, NI_NAMEREQD);
     freeaddrinfo(ai);
+    netlab::trace("getnameinfo(" + address + ", NI_NAMEREQD) = " + std::to_string(rc) + (rc == 0 ? " " + std::string(host) : ""));
     if (rc != 0)
         throw std::runtime_error("getnameinfo(" + address + "): " + gai_strerror(rc) + " (EAI " + std::to_string(rc) + ")");
     std::cout << "('" << host << "', [], ['" << address << "'])\n";
@@ -64,6 +68,7 @@ int main(int argc, char** argv)
             char name[256] = {};
             if (gethostname(name, sizeof name - 1) < 0)
                 netlab::throw_sys("gethostname");
+            netlab::trace("gethostname() = 0: " + std::string(name));
             std::cout << name << "\n";
             return 0;
         }
@@ -72,7 +77,16 @@ int main(int argc, char** argv)
             return 0;
         }
         // socktype 0: every kind of socket, as socket.getaddrinfo(host, port) returns.
-        for (const netlab::AddrInfo& ai : netlab::resolve(host, service, 0)) {
+        // --trace narrates the lookup itself: it is the only call this program makes.
+        std::vector<netlab::AddrInfo> found;
+        try {
+            found = netlab::resolve(host, service, 0);
+        } catch (const netlab::ResolveError& e) {
+            netlab::trace("getaddrinfo(" + host + ", " + service + ") failed: " + e.what());
+            throw;
+        }
+        netlab::trace("getaddrinfo(" + host + ", " + service + ") = " + std::to_string(found.size()) + " results");
+        for (const netlab::AddrInfo& ai : found) {
             std::cout << "(" << python_family(ai.family) << ", " << python_socktype(ai.socktype) << ", " << ai.protocol
                       << ", '', " << ai.endpoint.python() << ")\n";
         }

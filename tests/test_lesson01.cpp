@@ -3,6 +3,7 @@
 // port, so `ctest -j` never clashes; readiness comes from /proc (wait_listening) or output.
 #include "support/catch.hpp"
 #include "support/harness.hpp"
+#include "support/rules.hpp"
 
 #include <csignal>
 
@@ -30,7 +31,7 @@ TEST_CASE("greeting over IPv6 ::1", "[greeting][ipv6]")
     server.stop();
 }
 
-TEST_CASE("trace: --trace narrates each socket call on stderr", "[trace]")
+TEST_CASE("greeting --trace: narrates each socket call on stderr", "[trace]")
 {
     const auto port = free_port();
     Process server({bin("greeting_server"), "--port", P(port), "--trace"});
@@ -356,7 +357,7 @@ TEST_CASE("stream: a Python sendall() client, verified byte for byte", "[stream]
     server.stop();
 }
 
-TEST_CASE("every lesson01 program: --help, bad arguments exit 2 with one line", "[cli]")
+TEST_CASE("cli: every lesson01 program: --help, bad arguments exit 2 with one line", "[cli]")
 {
     for (const char* program : {"greeting_server", "greeting_client", "echo_server", "echo_client", "upper_server",
                                 "upper_client", "reverse_server", "prompt_client", "resolve", "framed_server",
@@ -389,7 +390,7 @@ TEST_CASE("every lesson01 program: --help, bad arguments exit 2 with one line", 
     CHECK(timeout.code == 2);
 }
 
-TEST_CASE("port already in use: one clear line naming bind and errno, exit 1", "[cli]")
+TEST_CASE("cli: port already in use: one clear line naming bind and errno, exit 1", "[cli]")
 {
     Server first("greeting_server", {});
     for (const char* program : {"greeting_server", "echo_server", "upper_server", "reverse_server", "framed_server",
@@ -403,7 +404,7 @@ TEST_CASE("port already in use: one clear line naming bind and errno, exit 1", "
     first.stop();
 }
 
-TEST_CASE("a client that vanishes without FIN or RST is shed in seconds, not at --timeout (root)", "[cli][root]")
+TEST_CASE("echo: a client that vanishes without FIN or RST is shed in seconds, not at --timeout (root)", "[cli][root]")
 {
     // After a burst of connections overflows the backlog of 5, a client's kernel may give up on
     // its FIN; the server then holds a half-open connection. Keepalive probes end it in ~5 s;
@@ -419,7 +420,7 @@ TEST_CASE("a client that vanishes without FIN or RST is shed in seconds, not at 
     server.stop();
 }
 
-TEST_CASE("a client that connects and vanishes does not take a sequential server down", "[cli]")
+TEST_CASE("echo: a client that connects and vanishes does not take a sequential server down", "[cli]")
 {
     Server server("echo_server", {"--variant", "logged", "--timeout", "0.5"});
     // Silent client: the server gives up on it after --timeout and serves the next one.
@@ -439,4 +440,115 @@ TEST_CASE("a client that connects and vanishes does not take a sequential server
     auto c = client("echo_client", server.port, {"--variant", "logged", "--message", "still here"});
     CHECK(c.out == "still here\n");
     server.stop();
+}
+
+TEST_CASE("framed --message: the server's own text, its header the length in bytes", "[framed]")
+{
+    Server server("framed_server", {"--message", "Привет, мир"});
+    auto c = client("framed_client", server.port);
+    CHECK(c.code == 0);
+    CHECK(c.out.find("new msg len: b'20        '\n") == 0);  // 20 bytes of UTF-8, 11 letters
+    CHECK(c.out.ends_with("full msg recvd\nПривет, мир\n"));
+    server.stop();
+}
+
+TEST_CASE("cli: servers' --timeout: a silent client is dropped after it (the defaults are 30 s and more)", "[cli]")
+{
+    // upper_server serves one client and then ends: for it the timeout is the end, exit 1.
+    for (const std::string program : {"echo_server", "upper_server", "reverse_server", "stream_server"}) {
+        DYNAMIC_SECTION(program)
+        {
+            Server server(program, {"--timeout", "0.5"});
+            auto silent = python("import socket,sys\n"
+                                 "s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n"
+                                 "s.settimeout(10)\n"
+                                 "print(s.recv(10))\n",
+                                 {P(server.port)});
+            CHECK(silent.out == "b''\n");  // closed by the server after 0.5 s, not after 10 s
+            CHECK(contains(server.proc.expect_err_line("recv: timed out"), program + ": "));
+            if (program == "upper_server")
+                CHECK(server.proc.wait() == 1);
+            else
+                server.stop();
+        }
+    }
+}
+
+TEST_CASE("resolve --host and --port: the same as the positional HOST PORT, --trace narrates the lookup", "[resolve]")
+{
+    auto positional = run({bin("resolve"), "::1", "443"});
+    auto named = run({bin("resolve"), "--host", "::1", "--port", "443"});
+    CHECK(named.code == 0);
+    CHECK(named.out == positional.out);
+    CHECK(named.out.find("('::1', 443, 0, 0)") != std::string::npos);
+    auto traced = run({bin("resolve"), "--trace", "127.0.0.1", "80"});
+    CHECK(traced.out == run({bin("resolve"), "127.0.0.1", "80"}).out);
+    CHECK(traced.err == "getaddrinfo(127.0.0.1, 80) = 3 results\n");
+}
+
+// ---- the graders' rules (tests/support/rules.hpp, tests/README.md) ------------------------------
+
+namespace {
+using rules::Fault;
+
+// A listener that never accepts (Fault::tcp_busy) is a server that never answers: a client's
+// connect() succeeds and its wait for the answer runs into --timeout.
+const std::vector<rules::RuntimeError> kRuntimeErrors{
+    {"greeting_server", {}, Fault::tcp_busy, "Address already in use (errno 98, EADDRINUSE)"},
+    {"echo_server", {}, Fault::tcp_busy, "Address already in use (errno 98, EADDRINUSE)"},
+    {"upper_server", {}, Fault::tcp_busy, "Address already in use (errno 98, EADDRINUSE)"},
+    {"reverse_server", {}, Fault::tcp_busy, "Address already in use (errno 98, EADDRINUSE)"},
+    {"framed_server", {}, Fault::tcp_busy, "Address already in use (errno 98, EADDRINUSE)"},
+    {"stream_server", {}, Fault::tcp_busy, "Address already in use (errno 98, EADDRINUSE)"},
+    {"greeting_client", {}, Fault::nobody, "Connection refused (errno 111, ECONNREFUSED)"},
+    {"echo_client", {}, Fault::nobody, "Connection refused (errno 111, ECONNREFUSED)"},
+    {"upper_client", {}, Fault::nobody, "Connection refused (errno 111, ECONNREFUSED)"},
+    {"prompt_client", {}, Fault::nobody, "Connection refused (errno 111, ECONNREFUSED)"},
+    {"framed_client", {}, Fault::nobody, "Connection refused (errno 111, ECONNREFUSED)"},
+    {"stream_client", {}, Fault::nobody, "Connection refused (errno 111, ECONNREFUSED)"},
+    {"resolve", {"--reverse", "not-an-address"}, Fault::none, "resolve: getaddrinfo(not-an-address): "},
+};
+
+// Each client's --timeout: a server that accepts nothing and says nothing.
+const std::vector<rules::RuntimeError> kClientTimeouts{
+    {"greeting_client", {"--timeout", "0.3"}, Fault::tcp_busy, "timed out"},
+    {"echo_client", {"--timeout", "0.3"}, Fault::tcp_busy, "timed out"},
+    {"upper_client", {"--timeout", "0.3"}, Fault::tcp_busy, "timed out"},
+    {"prompt_client", {"--timeout", "0.3"}, Fault::tcp_busy, "timed out", 1, false, "hello\n"},
+    {"framed_client", {"--timeout", "0.3"}, Fault::tcp_busy, "timed out"},
+    // More than the kernel buffers of a connection nobody reads: send() itself waits.
+    {"stream_client", {"--timeout", "0.3", "--bytes", "200000000"}, Fault::tcp_busy, "timed out"},
+};
+
+const std::vector<rules::Served> kServers{
+    {"greeting_server"},
+    {"echo_server"},
+    {"echo_server", {"--variant", "stream"}},
+    {"echo_server", {"--variant", "logged"}},
+    {"upper_server"},
+    {"upper_server", {"--per-request"}},
+    {"reverse_server"},
+    {"framed_server"},
+    {"stream_server"},
+};
+}  // namespace
+
+TEST_CASE("rules: every lesson01 program's runtime error exits 1 with one line naming the call, also with --trace",
+          "[rules]")
+{
+    for (const auto& row : kRuntimeErrors)
+        DYNAMIC_SECTION(row.program) { rules::check(row); }
+}
+
+TEST_CASE("rules: every lesson01 client's --timeout ends a wait for a silent server, exit 1", "[rules]")
+{
+    for (const auto& row : kClientTimeouts)
+        DYNAMIC_SECTION(row.program) { rules::check(row); }
+}
+
+TEST_CASE("rules: every lesson01 server stops within 2 s of SIGINT and SIGTERM with status 0, idle and with a client",
+          "[rules]")
+{
+    for (const auto& row : kServers)
+        DYNAMIC_SECTION(rules::name(row)) { rules::check(row); }
 }

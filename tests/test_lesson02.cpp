@@ -5,6 +5,7 @@
 // namespace the test creates and deletes.
 #include "support/catch.hpp"
 #include "support/harness.hpp"
+#include "support/rules.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -237,7 +238,7 @@ TEST_CASE("thanks: the lecture's Python client against our server, ours against 
 
 // ---- udp_echo_server (lecture 003) -------------------------------------------------------------
 
-TEST_CASE("udp echo (lecture 003): nc -4u as the client, every step logged", "[echo][interop]")
+TEST_CASE("udp_echo (lecture 003): nc -4u as the client, every step logged", "[echo][interop]")
 {
     UdpServer server("udp_echo_server", {});
     CHECK(server.proc.expect_line("Starting up") == "Starting up UDP echo server on 127.0.0.1 port " + P(server.port));
@@ -252,7 +253,7 @@ TEST_CASE("udp echo (lecture 003): nc -4u as the client, every step logged", "[e
     server.stop(SIGINT);
 }
 
-TEST_CASE("udp echo: default bind is every interface, as the lecture's HOST = ''", "[echo]")
+TEST_CASE("udp_echo: default bind is every interface, as the lecture's HOST = ''", "[echo]")
 {
     const auto port = free_port();
     Process server({bin("udp_echo_server"), "--port", P(port)});
@@ -264,7 +265,7 @@ TEST_CASE("udp echo: default bind is every interface, as the lecture's HOST = ''
     CHECK(server.wait() == 0);
 }
 
-TEST_CASE("udp echo: message boundaries kept: N sends are N recvs of the same sizes, one socket for two peers",
+TEST_CASE("udp_echo: message boundaries kept: N sends are N recvs of the same sizes, one socket for two peers",
           "[echo][interop]")
 {
     UdpServer server("udp_echo_server", {});
@@ -291,7 +292,7 @@ TEST_CASE("udp echo: message boundaries kept: N sends are N recvs of the same si
     server.stop();
 }
 
-TEST_CASE("udp echo: the largest datagram, 65507 bytes, comes back whole - 65508 cannot be sent", "[echo][interop]")
+TEST_CASE("udp_echo: the largest datagram, 65507 bytes, comes back whole - 65508 cannot be sent", "[echo][interop]")
 {
     UdpServer server("udp_echo_server", {});
     auto py = python("import socket,sys\n"
@@ -314,7 +315,7 @@ TEST_CASE("udp echo: the largest datagram, 65507 bytes, comes back whole - 65508
     server.stop();
 }
 
-TEST_CASE("udp echo --buffer 2048 (the lecture's size): a longer datagram is cut, and the log says so", "[echo][interop]")
+TEST_CASE("udp_echo --buffer 2048 (the lecture's size): a longer datagram is cut, and the log says so", "[echo][interop]")
 {
     UdpServer server("udp_echo_server", {"--buffer", "2048"});
     auto py = python("import socket,sys\n"
@@ -330,7 +331,7 @@ TEST_CASE("udp echo --buffer 2048 (the lecture's size): a longer datagram is cut
     server.stop();
 }
 
-TEST_CASE("udp echo over IPv6, and an empty datagram is skipped as in the lecture", "[echo][ipv6][interop]")
+TEST_CASE("udp_echo over IPv6, and an empty datagram is skipped as in the lecture", "[echo][ipv6][interop]")
 {
     UdpServer server("udp_echo_server", {}, "::1");
     auto py = python("import socket,sys\n"
@@ -626,7 +627,7 @@ TEST_CASE("sntp_server answers the lecture's own Python client", "[sntp][interop
     server.stop();
 }
 
-TEST_CASE("real NTP server: sntp_client against chronyd serving its local clock on a loopback port",
+TEST_CASE("sntp: real NTP server: sntp_client against chronyd serving its local clock on a loopback port",
           "[sntp][interop][root]")
 {
     if (!is_root())
@@ -665,7 +666,7 @@ TEST_CASE("real NTP server: sntp_client against chronyd serving its local clock 
     CHECK(chronyd.wait() == 0);
 }
 
-TEST_CASE("real NTP client: chronyd -Q measures its offset from sntp_server", "[sntp][interop]")
+TEST_CASE("sntp: real NTP client: chronyd -Q measures its offset from sntp_server", "[sntp][interop]")
 {
     // Unlike chronyd as a server, -Q runs without root: it opens no server port and sets nothing.
     UdpServer server("sntp_server", {"--stratum", "2"});
@@ -681,7 +682,7 @@ TEST_CASE("real NTP client: chronyd -Q measures its offset from sntp_server", "[
     server.stop();
 }
 
-TEST_CASE("real NTP client: ntpsec's ntpdig and ntpdate -q against sntp_server on port 123 in a private namespace",
+TEST_CASE("sntp: real NTP client: ntpsec's ntpdig and ntpdate -q against sntp_server on port 123 in a private namespace",
           "[sntp][interop][root]")
 {
     if (!is_root())
@@ -769,7 +770,7 @@ TEST_CASE("connected client against an open port that never answers: both socket
 
 // ---- every program ----------------------------------------------------------------------------
 
-TEST_CASE("every lesson02 program: --help, bad arguments exit 2 with one line", "[cli]")
+TEST_CASE("cli: every lesson02 program: --help, bad arguments exit 2 with one line", "[cli]")
 {
     for (const char* program : {"udp_thanks_server", "udp_thanks_client", "udp_echo_server", "udp_print_server",
                                 "udp_prompt_client", "sntp_client", "sntp_server", "udp_connected_client"}) {
@@ -818,7 +819,7 @@ TEST_CASE("every lesson02 program: --help, bad arguments exit 2 with one line", 
     }
 }
 
-TEST_CASE("UDP port already in use: one clear line naming bind and errno, exit 1", "[cli]")
+TEST_CASE("cli: UDP port already in use: one clear line naming bind and errno, exit 1", "[cli]")
 {
     UdpServer first("udp_thanks_server", {});
     for (const char* program : {"udp_thanks_server", "udp_echo_server", "udp_print_server", "sntp_server"}) {
@@ -829,4 +830,47 @@ TEST_CASE("UDP port already in use: one clear line naming bind and errno, exit 1
                                        "): Address already in use (errno 98, EADDRINUSE)\n"));
     }
     first.stop();
+}
+
+// ---- the graders' rules (tests/support/rules.hpp, tests/README.md) ------------------------------
+
+namespace {
+using rules::Fault;
+
+// A UDP client's runtime errors: nobody answers (its --timeout ends the wait), or a datagram
+// that cannot be sent at all (port 0).
+const std::vector<rules::RuntimeError> kRuntimeErrors{
+    {"udp_thanks_server", {}, Fault::udp_busy, "Address already in use (errno 98, EADDRINUSE)"},
+    {"udp_echo_server", {}, Fault::udp_busy, "Address already in use (errno 98, EADDRINUSE)"},
+    {"udp_print_server", {}, Fault::udp_busy, "Address already in use (errno 98, EADDRINUSE)"},
+    {"sntp_server", {}, Fault::udp_busy, "Address already in use (errno 98, EADDRINUSE)"},
+    {"udp_thanks_client", {"--timeout", "0.3"}, Fault::nobody, "udp_thanks_client: recvfrom: timed out"},
+    // The lecture prints its socket errors on stdout, as 'Error Code : N Message ...'.
+    {"udp_prompt_client", {"--timeout", "0.3"}, Fault::nobody, "Error Code : ", 1, true, "anyone there?\n"},
+    {"sntp_client", {"--timeout", "0.3"}, Fault::nobody, "sntp_client: "},
+    {"udp_connected_client", {"--host", "127.0.0.1", "--port", "0"}, Fault::none,
+     "sendto(127.0.0.1:0): Invalid argument (errno 22, EINVAL)"},
+};
+
+const std::vector<rules::Served> kServers{
+    {"udp_thanks_server", {}, true},
+    {"udp_echo_server", {}, true},
+    {"udp_print_server", {}, true},
+    {"udp_print_server", {"--echo"}, true},
+    {"sntp_server", {}, true},
+};
+}  // namespace
+
+TEST_CASE("rules: every lesson02 program's runtime error exits 1 with one line naming the call, also with --trace",
+          "[rules]")
+{
+    for (const auto& row : kRuntimeErrors)
+        DYNAMIC_SECTION(row.program) { rules::check(row); }
+}
+
+TEST_CASE("rules: every lesson02 server stops within 2 s of SIGINT and SIGTERM with status 0, idle and with a client",
+          "[rules]")
+{
+    for (const auto& row : kServers)
+        DYNAMIC_SECTION(rules::name(row)) { rules::check(row); }
 }

@@ -5,6 +5,7 @@
 // Timeout scenarios get a short --timeout; one test keeps the lecture's 2 s to check the default.
 #include "support/catch.hpp"
 #include "support/harness.hpp"
+#include "support/rules.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -203,7 +204,7 @@ TEST_CASE("net_errors usage errors: one line on stderr, exit 2", "[net_errors]")
 
 // ---- net_errors: one test per scenario ---------------------------------------------------------
 
-TEST_CASE("bad-name: getaddrinfo EAI_NONAME -2, socket.gaierror", "[net_errors]")
+TEST_CASE("net_errors bad-name: getaddrinfo EAI_NONAME -2, socket.gaierror", "[net_errors]")
 {
     auto r = scenario("bad-name");
     CHECK(r.code == 0);
@@ -212,7 +213,7 @@ TEST_CASE("bad-name: getaddrinfo EAI_NONAME -2, socket.gaierror", "[net_errors]"
     CHECK(has_line(r.out, "python:  socket.gaierror: [Errno -2] Name or service not known"));
 }
 
-TEST_CASE("in-use: a second bind to a listening port, EADDRINUSE 98", "[net_errors]")
+TEST_CASE("net_errors in-use: a second bind to a listening port, EADDRINUSE 98", "[net_errors]")
 {
     auto r = scenario("in-use");
     CHECK(r.code == 0);
@@ -220,7 +221,7 @@ TEST_CASE("in-use: a second bind to a listening port, EADDRINUSE 98", "[net_erro
     check_errno(r, 98, "EADDRINUSE", "Address already in use", "OSError");
 }
 
-TEST_CASE("time-wait: restart fails with EADDRINUSE until the server uses SO_REUSEADDR from the start", "[net_errors]")
+TEST_CASE("net_errors time-wait: restart fails with EADDRINUSE until the server uses SO_REUSEADDR from the start", "[net_errors]")
 {
     auto r = scenario("time-wait");
     INFO(r.out << r.err);
@@ -237,7 +238,7 @@ TEST_CASE("time-wait: restart fails with EADDRINUSE until the server uses SO_REU
         CHECK(r.out.find("$ ss -tan state time-wait") != std::string::npos);
 }
 
-TEST_CASE("not-local: bind to an address this host lacks, EADDRNOTAVAIL 99 - '' binds all", "[net_errors]")
+TEST_CASE("net_errors not-local: bind to an address this host lacks, EADDRNOTAVAIL 99 - '' binds all", "[net_errors]")
 {
     if (std::ifstream("/proc/sys/net/ipv4/ip_nonlocal_bind").get() == '1')
         NETLAB_SKIP("net.ipv4.ip_nonlocal_bind is 1 here: binding any address succeeds");
@@ -248,7 +249,7 @@ TEST_CASE("not-local: bind to an address this host lacks, EADDRNOTAVAIL 99 - '' 
     CHECK(line_starting(r.out, "bind(('', 0)) works: listening on ('0.0.0.0', ").size() > 0);
 }
 
-TEST_CASE("refused: ECONNREFUSED 111", "[net_errors]")
+TEST_CASE("net_errors refused: ECONNREFUSED 111", "[net_errors]")
 {
     auto r = scenario("refused");
     CHECK(r.code == 0);
@@ -256,7 +257,7 @@ TEST_CASE("refused: ECONNREFUSED 111", "[net_errors]")
     check_errno(r, 111, "ECONNREFUSED", "Connection refused", "ConnectionRefusedError");
 }
 
-TEST_CASE("refused over IPv6 ::1", "[net_errors][ipv6]")
+TEST_CASE("net_errors refused over IPv6 ::1", "[net_errors][ipv6]")
 {
     if (!ipv6_loopback())
         NETLAB_SKIP("this machine has no IPv6 loopback (::1)");
@@ -266,7 +267,7 @@ TEST_CASE("refused over IPv6 ::1", "[net_errors][ipv6]")
     check_errno(v6, 111, "ECONNREFUSED", "Connection refused", "ConnectionRefusedError");
 }
 
-TEST_CASE("connect-timeout: SYNs dropped, our timeout ends it - reusing the socket gives EALREADY", "[net_errors]")
+TEST_CASE("net_errors connect-timeout: SYNs dropped, our timeout ends it - reusing the socket gives EALREADY", "[net_errors]")
 {
     auto r = scenario("connect-timeout", {"--timeout", "0.5"});
     INFO(r.out << r.err);
@@ -277,7 +278,7 @@ TEST_CASE("connect-timeout: SYNs dropped, our timeout ends it - reusing the sock
     check_errno(r, 114, "EALREADY", "Operation already in progress", "BlockingIOError");
 }
 
-TEST_CASE("connect-etimedout: the kernel gives up after the SYN retries, ETIMEDOUT 110", "[net_errors]")
+TEST_CASE("net_errors connect-etimedout: the kernel gives up after the SYN retries, ETIMEDOUT 110", "[net_errors]")
 {
     auto r = scenario("connect-etimedout", {"--syn-retries", "1"});
     CHECK(r.code == 0);
@@ -285,7 +286,7 @@ TEST_CASE("connect-etimedout: the kernel gives up after the SYN retries, ETIMEDO
     CHECK(line_starting(r.out, "took:    ").size() > 0);
 }
 
-TEST_CASE("recv-timeout and accept-timeout: TimeoutError: timed out", "[net_errors]")
+TEST_CASE("net_errors recv-timeout and accept-timeout: TimeoutError: timed out", "[net_errors]")
 {
     auto r = scenario("recv-timeout", {"--timeout", "0.3"});
     CHECK(r.code == 0);
@@ -298,7 +299,7 @@ TEST_CASE("recv-timeout and accept-timeout: TimeoutError: timed out", "[net_erro
     CHECK(has_line(a.out, "python:  TimeoutError: timed out"));
 }
 
-TEST_CASE("select-timeout: the lecture's 2 s by default, then no response", "[net_errors]")
+TEST_CASE("net_errors select-timeout: the lecture's 2 s by default, then no response", "[net_errors]")
 {
     auto r = scenario("select-timeout");
     INFO(r.out << r.err);
@@ -312,7 +313,7 @@ TEST_CASE("select-timeout: the lecture's 2 s by default, then no response", "[ne
     CHECK(line_starting(short_wait.out, "call:    select(").find("200 ms) = 0") != std::string::npos);
 }
 
-TEST_CASE("peer-closed: recv returns 0, socket connection broken", "[net_errors]")
+TEST_CASE("net_errors peer-closed: recv returns 0, socket connection broken", "[net_errors]")
 {
     auto r = scenario("peer-closed");
     CHECK(r.code == 0);
@@ -322,7 +323,7 @@ TEST_CASE("peer-closed: recv returns 0, socket connection broken", "[net_errors]
     CHECK(has_line(r.out, "lecture: Socket error: socket connection broken"));
 }
 
-TEST_CASE("reset: RST from SO_LINGER 0, ECONNRESET 104", "[net_errors]")
+TEST_CASE("net_errors reset: RST from SO_LINGER 0, ECONNRESET 104", "[net_errors]")
 {
     auto r = scenario("reset");
     CHECK(r.code == 0);
@@ -330,7 +331,7 @@ TEST_CASE("reset: RST from SO_LINGER 0, ECONNRESET 104", "[net_errors]")
     check_errno(r, 104, "ECONNRESET", "Connection reset by peer", "ConnectionResetError");
 }
 
-TEST_CASE("reset-before-accept: Linux accepts the dead connection, then ECONNRESET (no ECONNABORTED)", "[net_errors]")
+TEST_CASE("net_errors reset-before-accept: Linux accepts the dead connection, then ECONNRESET (no ECONNABORTED)", "[net_errors]")
 {
     auto r = scenario("reset-before-accept");
     CHECK(r.code == 0);
@@ -339,7 +340,7 @@ TEST_CASE("reset-before-accept: Linux accepts the dead connection, then ECONNRES
     CHECK(r.out.find("ECONNABORTED 103") != std::string::npos);  // the explanation names what BSD says
 }
 
-TEST_CASE("aborted: ss -K destroys the connection, ECONNABORTED 103 (root)", "[net_errors][root]")
+TEST_CASE("net_errors aborted: ss -K destroys the connection, ECONNABORTED 103 (root)", "[net_errors][root]")
 {
     if (::geteuid() != 0)
         NETLAB_SKIP("destroying a socket with ss -K needs root (CAP_NET_ADMIN)");
@@ -362,7 +363,7 @@ TEST_CASE("aborted: ss -K destroys the connection, ECONNABORTED 103 (root)", "[n
     }
 }
 
-TEST_CASE("broken-pipe: EPIPE 32 with SIGPIPE ignored - with the default action the child dies", "[net_errors]")
+TEST_CASE("net_errors broken-pipe: EPIPE 32 with SIGPIPE ignored - with the default action the child dies", "[net_errors]")
 {
     auto r = scenario("broken-pipe");
     INFO(r.out << r.err);
@@ -374,14 +375,14 @@ TEST_CASE("broken-pipe: EPIPE 32 with SIGPIPE ignored - with the default action 
     CHECK(r.out.find("SIGPIPE did not kill us") == std::string::npos);
 }
 
-TEST_CASE("bad-fd: connect on a closed socket, EBADF 9", "[net_errors]")
+TEST_CASE("net_errors bad-fd: connect on a closed socket, EBADF 9", "[net_errors]")
 {
     auto r = scenario("bad-fd");
     CHECK(r.code == 0);
     check_errno(r, 9, "EBADF", "Bad file descriptor", "OSError");
 }
 
-TEST_CASE("would-block: non-blocking recv with no data, EAGAIN 11 - data then comes at once", "[net_errors]")
+TEST_CASE("net_errors would-block: non-blocking recv with no data, EAGAIN 11 - data then comes at once", "[net_errors]")
 {
     auto r = scenario("would-block");
     CHECK(r.code == 0);
@@ -389,7 +390,7 @@ TEST_CASE("would-block: non-blocking recv with no data, EAGAIN 11 - data then co
     CHECK(has_line(r.out, "recv(1024) = 4 bytes"));
 }
 
-TEST_CASE("send-buffer: the peer never reads, EAGAIN 11 after megabytes - Recv-Q and Send-Q shown", "[net_errors]")
+TEST_CASE("net_errors send-buffer: the peer never reads, EAGAIN 11 after megabytes - Recv-Q and Send-Q shown", "[net_errors]")
 {
     auto r = scenario("send-buffer");
     INFO(r.out << r.err);
@@ -544,6 +545,18 @@ TEST_CASE("robust_client: an answer is printed, exit 0", "[robust_client]")
     CHECK(client.out() == "ПРИВЕТ!\n");
 }
 
+TEST_CASE("robust_client --message: sends that instead of the lecture's Привет!", "[robust_client]")
+{
+    Sock server = bound(1);
+    Process client({bin("robust_client"), "--port", std::to_string(port_of(server)), "--message", "hello"});
+    std::string got;
+    Sock conn = accept_and_read(server, 5, got);
+    CHECK(got == "hello");
+    REQUIRE(::send(conn.fd, "HELLO", 5, MSG_NOSIGNAL) == 5);
+    CHECK(client.wait() == 0);
+    CHECK(client.out() == "HELLO\n");
+}
+
 TEST_CASE("robust_client: name error -> Wrong adress, exit 3", "[robust_client]")
 {
     auto r = robust(5000, {}, "bad adress");
@@ -635,4 +648,22 @@ TEST_CASE("robust_client against the lecture's Python echo server, IPv4 and IPv6
               std::string::npos);
         CHECK(py.wait() == 0);
     }
+}
+
+// ---- the graders' rules (tests/support/rules.hpp, tests/README.md) ------------------------------
+// lesson03 has no servers; each of its two programs has a runtime error of its own besides the
+// failures it is there to show: net_errors cannot set up its peer on a port that is taken, and
+// robust_client's "any other error" (refused) is exit 1, printed on stdout as the lecture does.
+namespace {
+using rules::Fault;
+const std::vector<rules::RuntimeError> kRuntimeErrors{
+    {"net_errors", {"recv-timeout"}, Fault::tcp_busy, "net_errors: bind(127.0.0.1:"},
+    {"robust_client", {}, Fault::nobody, "Connection error: 111", 1, true},
+};
+}  // namespace
+
+TEST_CASE("rules: every lesson03 program's runtime error exits 1, also with --trace", "[rules]")
+{
+    for (const auto& row : kRuntimeErrors)
+        DYNAMIC_SECTION(row.program) { rules::check(row); }
 }

@@ -18,6 +18,7 @@
 // tests/lesson04_app_server.py) are the real peers of the [interop] cases.
 #include "support/catch.hpp"
 #include "support/harness.hpp"
+#include "support/rules.hpp"
 
 #include <algorithm>
 #include <arpa/inet.h>
@@ -35,6 +36,7 @@
 #include <poll.h>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/socket.h>
@@ -193,6 +195,16 @@ std::map<pid_t, char> children_of(pid_t pid)
     return out;
 }
 
+// The processes below `pid` (none for a server that was exec'd; the program itself when a
+// student's wrapper script started it without exec): what "no child left behind" compares with.
+std::set<pid_t> pids_below(pid_t pid)
+{
+    std::set<pid_t> out;
+    for (const auto& [below, state] : descendants(pid))
+        out.insert(below);
+    return out;
+}
+
 bool process_exists(pid_t pid) { return ::access(("/proc/" + std::to_string(pid)).c_str(), F_OK) == 0; }
 
 // 50 python clients at once, each with a letter cut across two sends; all must be answered.
@@ -259,9 +271,10 @@ TEST_CASE("models: 50 concurrent clients answered while a stalled client sits on
     {                                                                                                    \
         Server server(program, {"--quiet"});                                                     \
         const int before = open_fd_count(server.proc.pid());                                             \
+        const auto tree = models::pids_below(server.proc.pid());                                         \
         models::many_connections(server.port, count);                                                    \
         CHECK(eventually([&] { return open_fd_count(server.proc.pid()) == before; }));           \
-        CHECK(eventually([&] { return models::children_of(server.proc.pid()).empty(); }));       \
+        CHECK(eventually([&] { return models::pids_below(server.proc.pid()) == tree; }));        \
         server.stop();                                                                                   \
     }
 MODELS_FD_TEST("blocking_server", 10000)
@@ -472,6 +485,7 @@ TEST_CASE("fork_server: lecture 003's transcript, each child collected on SIGCHL
     CHECK(server.proc.expect_line("Starting up echo server on 127.0.0.1 port") ==
           "Starting up echo server on 127.0.0.1 port " + P(server.port));
     server.proc.expect_line("Waiting to receive message from client");
+    const auto tree = models::pids_below(server.proc.pid());
     std::set<std::string> children;
     for (int i = 0; i < 3; ++i) {
         models::Conn c(server.port);
@@ -488,7 +502,7 @@ TEST_CASE("fork_server: lecture 003's transcript, each child collected on SIGCHL
         children.insert(reaped);
     }
     CHECK(children.size() == 3);
-    CHECK(eventually([&] { return models::children_of(server.proc.pid()).empty(); }));
+    CHECK(eventually([&] { return models::pids_below(server.proc.pid()) == tree; }));
     server.stop();
 }
 
@@ -502,8 +516,11 @@ TEST_CASE("fork_server --no-reap: the children stay zombies until the server exi
     }
     std::map<pid_t, char> zombies;
     CHECK(eventually([&] {
-        zombies = models::children_of(server.proc.pid());
-        return zombies.size() == 3 && std::all_of(zombies.begin(), zombies.end(), [](auto& z) { return z.second == 'Z'; });
+        zombies.clear();
+        for (const auto& [pid, state] : descendants(server.proc.pid()))
+            if (state == 'Z')
+                zombies[pid] = state;
+        return zombies.size() == 3;
     }));
     CHECK(server.proc.out().find("Child pid") == std::string::npos);  // nobody collected them
     server.stop();
@@ -564,7 +581,7 @@ TEST_CASE("multiconn_client against the lecture's own multiconn-server.py (echo)
     py.wait();
 }
 
-TEST_CASE("the lecture's own multiconn-client.py against poll_server and epoll_server", "[models][multiconn][interop]")
+TEST_CASE("multiconn: the lecture's own multiconn-client.py against poll_server and epoll_server", "[models][multiconn][interop]")
 {
     for (const std::string program : {"poll_server", "epoll_server"}) {
         DYNAMIC_SECTION(program)
@@ -1533,5 +1550,209 @@ TEST_CASE("users: a Python client can join too", "[users][interop]")
     py.close_stdin();
     CHECK(py.wait() == 0);
     CHECK(server.proc.expect_line("Connected users: ") == "Connected users: []");
+    server.stop();
+}
+
+// ============================================================================ the graders' rules
+// tests/support/rules.hpp, tests/README.md: every runtime error's exit status, every server's
+// stop, and the options no other test above gives a value that changes the outcome.
+namespace rules_tables {
+using rules::Fault;
+
+const std::string kBusy = "Address already in use (errno 98, EADDRINUSE)";
+const std::string kRefused = "Connection refused (errno 111, ECONNREFUSED)";
+
+const std::vector<rules::RuntimeError> kRuntimeErrors{
+    {"blocking_server", {}, Fault::tcp_busy, kBusy},
+    {"select_server", {}, Fault::tcp_busy, kBusy},
+    {"poll_server", {}, Fault::tcp_busy, kBusy},
+    {"epoll_server", {}, Fault::tcp_busy, kBusy},
+    {"thread_server", {}, Fault::tcp_busy, kBusy},
+    {"fork_server", {}, Fault::tcp_busy, kBusy},
+    {"app_server", {}, Fault::tcp_busy, kBusy},
+    {"decrypt_server", {}, Fault::tcp_busy, kBusy},
+    {"users_server", {}, Fault::tcp_busy, kBusy},
+    {"thread_client", {}, Fault::nobody, kRefused},
+    {"multiconn_client", {"127.0.0.1", "{port}", "2"}, Fault::nobody, kRefused},
+    // The bench reports its errors in its table, on stdout.
+    {"multiconn_bench", {"--connections", "2", "--duration", "1", "127.0.0.1", "{port}"}, Fault::nobody,
+     "errors       2 (connect: ECONNREFUSED x2)", 1, true},
+    {"app_client", {"127.0.0.1", "{port}", "search", "morpheus"}, Fault::nobody, kRefused},
+    {"decrypt_client", {}, Fault::nobody, kRefused},
+    {"user_client", {"Alice", "30"}, Fault::nobody, kRefused},
+};
+
+// Each client's --timeout: a server that accepts nothing and says nothing.
+const std::vector<rules::RuntimeError> kClientTimeouts{
+    {"thread_client", {"--timeout", "0.3"}, Fault::tcp_busy, "timed out"},
+    {"multiconn_client", {"--timeout", "0.3", "127.0.0.1", "{port}", "1"}, Fault::tcp_busy, "timed out"},
+    {"app_client", {"--timeout", "0.3", "127.0.0.1", "{port}", "search", "morpheus"}, Fault::tcp_busy, "timed out"},
+    {"decrypt_client", {"--timeout", "0.3"}, Fault::tcp_busy, "timed out"},
+    {"user_client", {"--timeout", "0.3", "Alice", "30"}, Fault::tcp_busy, "timed out"},
+};
+
+const std::vector<rules::Served> kServers{
+    {"blocking_server"}, {"select_server"}, {"poll_server"},    {"epoll_server"},   {"thread_server"},
+    {"fork_server"},     {"fork_server", {"--no-reap"}},       {"app_server"},     {"decrypt_server"},
+    {"users_server"},
+};
+}  // namespace rules_tables
+
+TEST_CASE("rules: every lesson04 program's runtime error exits 1 with one line naming the call, also with --trace",
+          "[rules]")
+{
+    for (const auto& row : rules_tables::kRuntimeErrors)
+        DYNAMIC_SECTION(row.program) { rules::check(row); }
+}
+
+TEST_CASE("rules: every lesson04 client's --timeout ends a wait for a silent server, exit 1", "[rules]")
+{
+    for (const auto& row : rules_tables::kClientTimeouts)
+        DYNAMIC_SECTION(row.program) { rules::check(row); }
+}
+
+TEST_CASE("rules: every lesson04 server stops within 2 s of SIGINT and SIGTERM with status 0, idle and with a client",
+          "[rules]")
+{
+    for (const auto& row : rules_tables::kServers)
+        DYNAMIC_SECTION(rules::name(row)) { rules::check(row); }
+}
+
+TEST_CASE("models: --timeout drops a silent client (default 300 s), and the server goes on", "[models]")
+{
+    for (const std::string program :
+         {"blocking_server", "select_server", "poll_server", "epoll_server", "thread_server", "fork_server"}) {
+        DYNAMIC_SECTION(program)
+        {
+            Server server(program, {"--timeout", "1"});
+            Sock silent(server.port);
+            CHECK(silent.read_to_close().empty());  // closed by the server, long before 300 s
+            models::Conn next(server.port);
+            next.send("next\n");
+            CHECK(next.recv(5) == "NEXT\n");
+            server.stop();
+        }
+    }
+}
+
+TEST_CASE("models: --backlog is the listen() backlog (the lecture's 5 by default), as ss shows it", "[models]")
+{
+    // For a listening socket ss prints the backlog in the Send-Q column.
+    auto backlog_of = [](std::uint16_t port) {
+        auto ss = run({tool("ss"), "-Hltn", "sport = :" + P(port)});
+        std::istringstream cols(ss.out);
+        std::string state, recv_q, send_q;
+        cols >> state >> recv_q >> send_q;
+        INFO(ss.out << ss.err);
+        return send_q;
+    };
+    for (const std::string program : {"thread_server", "fork_server"}) {
+        DYNAMIC_SECTION(program)
+        {
+            Server lecture(program);
+            CHECK(backlog_of(lecture.port) == "5");
+            Server roomy(program, {"--backlog", "17"});
+            CHECK(backlog_of(roomy.port) == "17");
+            lecture.stop();
+            roomy.stop();
+        }
+    }
+}
+
+TEST_CASE("app: --max-header refuses a JSON header longer than it (the default 4096 takes it)", "[app]")
+{
+    const std::string request = json_request(R"({"action": "search", "value": "morpheus"})");
+    const std::size_t header_length = request.size() - 2 - 41;  // 2 length bytes, 41 content bytes
+    {
+        AppServer roomy({"--max-header", std::to_string(header_length)});
+        Sock s(roomy.port);
+        s.send(request);
+        CHECK(s.read_to_close().find("Follow the white rabbit.") != std::string::npos);
+        roomy.stop();
+    }
+    AppServer tight({"--max-header", std::to_string(header_length - 1)});
+    Sock s(tight.port);
+    s.send(request);
+    CHECK(tight.proc.expect_line("Main: Error: Exception for " + s.addr()) ==
+          "Main: Error: Exception for " + s.addr() + ": JSON header length " + std::to_string(header_length) +
+              " is over the limit of " + std::to_string(header_length - 1) + " bytes");
+    CHECK(s.read_to_close().empty());
+    tight.stop();
+}
+
+TEST_CASE("models: --quiet drops the line per connection and message", "[models]")
+{
+    for (const std::string program :
+         {"blocking_server", "select_server", "poll_server", "epoll_server", "thread_server", "fork_server"}) {
+        DYNAMIC_SECTION(program)
+        {
+            std::size_t lines[2] = {0, 0};
+            for (const bool quiet : {false, true}) {
+                Server server(program, quiet ? std::vector<std::string>{"--quiet"} : std::vector<std::string>{});
+                {
+                    models::Conn c(server.port);
+                    c.send("hi\n");
+                    REQUIRE(c.recv(3) == "HI\n");
+                }
+                models::Conn last(server.port);  // served once the first one is done with
+                last.send("x");
+                REQUIRE(last.recv(1) == "X");
+                last.close();
+                server.stop();
+                const std::string& out = server.proc.out();
+                lines[quiet] = static_cast<std::size_t>(std::count(out.begin(), out.end(), '\n'));
+            }
+            CHECK(lines[1] + 4 <= lines[0]);  // two connections, each at least connect and message
+        }
+    }
+}
+
+TEST_CASE("multiconn_bench --size: the bytes of each request", "[models][bench]")
+{
+    Server server("epoll_server", {"--quiet"});
+    auto r = run({bin("multiconn_bench"), "--connections", "2", "--duration", "1", "--size", "1000", "127.0.0.1",
+                  P(server.port)});
+    INFO(r.out << r.err);
+    CHECK(r.code == 0);
+    CHECK(r.out.rfind("multiconn_bench: 127.0.0.1:" + P(server.port) + ", 2 connections, 1 s, 1000-byte requests\n", 0) == 0);
+    CHECK(r.out.find("errors       0\n") != std::string::npos);
+    server.stop();
+}
+
+TEST_CASE("decrypt: past --max-clients a newcomer is closed with a log line, the others go on", "[decrypt]")
+{
+    Server server("decrypt_server", {"--max-clients", "1"});
+    Sock first(server.port);
+    server.proc.expect_line("Connection from address " + first.addr());
+    Sock second(server.port);
+    CHECK(server.proc.expect_line("Error from " + second.addr()) ==
+          "Error from " + second.addr() + ": too many clients (--max-clients 1), closed");
+    CHECK(second.read_to_close().empty());
+    first.send("[\"khoor\"]\n");
+    CHECK(first.read_line() == R"(["hello"])");
+    server.stop();
+}
+
+TEST_CASE("users: past --max-clients a newcomer waits in the backlog until someone leaves", "[users]")
+{
+    Server server("users_server", {"--max-clients", "1"});
+    Sock alice(server.port);
+    alice.send("{\"name\": \"Alice\", \"age\": 30}\n");
+    CHECK(alice.read_line() == "Welcome, Alice! Users online: 1");
+    Sock bob(server.port);  // connected by the kernel, not accepted while Alice is there
+    bob.send("{\"name\": \"Bob\", \"age\": 25}\n");
+    alice.close();
+    // Only once Alice has gone is Bob taken in: he is the only one online (2 without the limit).
+    CHECK(bob.read_line() == "Welcome, Bob! Users online: 1");
+    server.stop();
+}
+
+TEST_CASE("users: user_client --seconds leaves after that long, with its input still open", "[users]")
+{
+    Server server("users_server", {});
+    Process user({bin("user_client"), "--port", P(server.port), "--seconds", "1", "Carol", "40"});
+    CHECK(user.expect_line("Welcome") == "Welcome, Carol! Users online: 1");
+    CHECK(user.wait() == 0);  // stdin never closed: without --seconds it would stay
+    CHECK(server.proc.expect_line("User disconnected: ") == "User disconnected: User(name='Carol', age=40)");
     server.stop();
 }

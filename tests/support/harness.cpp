@@ -115,7 +115,11 @@ Process::Process(std::vector<std::string> argv, std::vector<std::string> extra_e
 Process::~Process()
 {
     if (status_ < 0 && pid_ > 0) {
+        // Its descendants too: a server a wrapper script started, fork_server's children.
+        const auto below = descendants(pid_);
         ::kill(pid_, SIGKILL);
+        for (const auto& [pid, state] : below)
+            ::kill(pid, SIGKILL);
         ::waitpid(pid_, nullptr, 0);
     }
     for (int fd : {in_, out_, err_})
@@ -335,15 +339,54 @@ void wait_listening(std::uint16_t port, bool udp, Ms deadline)
                                  std::to_string(port) + " after " + std::to_string(deadline.count()) + " ms");
 }
 
+std::map<pid_t, char> descendants(pid_t root)
+{
+    // One pass over /proc for every process's parent, then the tree below `root` from that.
+    std::multimap<pid_t, std::pair<pid_t, char>> children;  // parent -> (child, state)
+    if (DIR* dir = ::opendir("/proc")) {
+        while (const dirent* e = ::readdir(dir)) {
+            const pid_t pid = static_cast<pid_t>(std::atol(e->d_name));
+            if (pid <= 0)
+                continue;
+            std::ifstream stat("/proc/" + std::string(e->d_name) + "/stat");
+            std::string line;
+            if (!std::getline(stat, line))
+                continue;
+            // pid (comm) state ppid ...: comm may hold spaces, so parse after the last ')'.
+            const auto close = line.rfind(')');
+            char state = 0;
+            long ppid = 0;
+            if (close != std::string::npos && std::sscanf(line.c_str() + close + 1, " %c %ld", &state, &ppid) == 2)
+                children.emplace(static_cast<pid_t>(ppid), std::pair{pid, state});
+        }
+        ::closedir(dir);
+    }
+    std::map<pid_t, char> out;
+    std::vector<pid_t> todo{root};
+    while (!todo.empty()) {
+        const pid_t parent = todo.back();
+        todo.pop_back();
+        auto [from, to] = children.equal_range(parent);
+        for (auto it = from; it != to; ++it)
+            if (out.emplace(it->second.first, it->second.second).second)
+                todo.push_back(it->second.first);
+    }
+    return out;
+}
+
 int open_fd_count(pid_t pid)
 {
     int count = 0;
-    if (DIR* d = ::opendir(("/proc/" + std::to_string(pid) + "/fd").c_str())) {
-        while (dirent* e = ::readdir(d))
-            if (e->d_name[0] != '.')
-                ++count;
-        ::closedir(d);
-    }
+    std::vector<pid_t> tree{pid};
+    for (const auto& [child, state] : descendants(pid))
+        tree.push_back(child);
+    for (pid_t p : tree)
+        if (DIR* d = ::opendir(("/proc/" + std::to_string(p) + "/fd").c_str())) {
+            while (dirent* e = ::readdir(d))
+                if (e->d_name[0] != '.')
+                    ++count;
+            ::closedir(d);
+        }
     return count;
 }
 

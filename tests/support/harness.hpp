@@ -15,6 +15,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -41,7 +42,7 @@ public:
     explicit Process(std::vector<std::string> argv, std::vector<std::string> extra_env = {});
     Process(const Process&) = delete;
     Process& operator=(const Process&) = delete;
-    ~Process();  // SIGKILL and reap if still running
+    ~Process();  // SIGKILL (it and its descendants) and reap if still running
 
     pid_t pid() const { return pid_; }
     void write(std::string_view data);  // to the child's stdin
@@ -129,7 +130,12 @@ bool eventually(Condition condition, Ms deadline = kDeadline)
     return true;
 }
 
-// Descriptors open in process `pid` (from /proc/<pid>/fd).
+// The processes below `pid` (children, their children...), each with its state letter (R, S,
+// Z...), from /proc. A student's program started through a wrapper script that does not `exec`
+// is a child of the script: measuring the whole tree keeps the tests right for it too.
+std::map<pid_t, char> descendants(pid_t pid);
+// Descriptors open in process `pid` and in its descendants (from /proc/<pid>/fd): the server's
+// own count, also when a wrapper script started it.
 int open_fd_count(pid_t pid);
 
 // Connects to 127.0.0.1:port, then disappears without a FIN or a RST, as a client whose machine
