@@ -348,6 +348,8 @@ int run_ping(const Options& o)
         if (!st.rtts.empty()) {
             std::snprintf(line, sizeof line, "rtt min/avg/max/mdev = %.3f/%.3f/%.3f/%.3f ms\n", min, avg, max, mdev);
             std::cout << line;
+        } else {
+            std::cout << "\n";  // iputils ends a run without replies with an empty line
         }
     } else {
         std::snprintf(line, sizeof line, "%ld sent, %ld received, %g%% lost", st.sent, st.received, loss);

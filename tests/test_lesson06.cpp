@@ -1,0 +1,291 @@
+// Integration tests for lesson06_raw: ping, traceroute and the sniffer against the real tools
+// (iputils ping, traceroute, tcpdump, tshark) on loopback and on a lab network of namespaces
+// (lesson06_raw/lab.sh: client - router1 - router2 - server) that each test builds under a name
+// of its own and removes even when it fails. Raw and packet sockets need root: without it every
+// such test prints NETLAB-SKIP. No packet goes anywhere but loopback and the lab's namespaces:
+// every target is 127.0.0.1, ::1 or a lab address (10.61.x.x, fd61:x::x), and any command that
+// could resolve a name or reach out runs inside the lab's client namespace, which has no way out.
+#include "support/catch.hpp"
+#include "support/harness.hpp"
+
+#include <atomic>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <unistd.h>
+
+using namespace netlab::test;
+
+namespace {
+
+bool is_root() { return ::geteuid() == 0; }
+
+#define NEED_ROOT(what)                                       \
+    do {                                                      \
+        if (!is_root())                                       \
+            NETLAB_SKIP(std::string(what) + " needs root");   \
+    } while (0)
+
+// The lab network, under a suffix no other test (or parallel ctest) uses.
+struct Lab {
+    std::string suffix;
+    std::string error;
+    Lab()
+    {
+        static std::atomic<int> counter{0};
+        suffix = std::to_string(::getpid()) + "-" + std::to_string(++counter);
+        auto up = run({bin("lab.sh"), "up", suffix});
+        if (up.code != 0)
+            error = "lab.sh up: " + up.err + up.out;
+    }
+    ~Lab()
+    {
+        try {
+            run({bin("lab.sh"), "down", suffix});  // also when the test failed: REQUIRE throws through here
+        } catch (...) {
+        }
+    }
+    std::string ns(const std::string& host) const { return "l06-" + host + "-" + suffix; }
+    // argv run inside one of the lab's hosts: client, r1, r2, server.
+    std::vector<std::string> in(const std::string& host, std::vector<std::string> argv) const
+    {
+        argv.insert(argv.begin(), {tool("ip"), "netns", "exec", ns(host)});
+        return argv;
+    }
+    // The same, as user nobody (no capabilities at all).
+    std::vector<std::string> in_as_nobody(const std::string& host, std::vector<std::string> argv) const
+    {
+        argv.insert(argv.begin(), {tool("setpriv"), "--reuid=nobody", "--regid=nogroup", "--clear-groups"});
+        return in(host, std::move(argv));
+    }
+    Result sysctl(const std::string& host, const std::string& setting) const
+    {
+        return run(in(host, {tool("sysctl"), "-qw", setting}));
+    }
+};
+
+#define NEED_LAB(lab)                                                   \
+    do {                                                                \
+        if (!(lab).error.empty())                                       \
+            NETLAB_SKIP("cannot build the lab network: " + (lab).error); \
+    } while (0)
+
+std::vector<std::string> lines_matching(const std::string& text, const std::string& pattern)
+{
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    const std::regex re(pattern);
+    for (std::string line; std::getline(in, line);)
+        if (std::regex_search(line, re))
+            out.push_back(line);
+    return out;
+}
+
+// "64 bytes from 10.61.3.2: icmp_seq=1 ttl=62 time=0.045 ms" without the time, which differs run to run.
+std::vector<std::string> replies_without_time(const std::string& out)
+{
+    std::vector<std::string> replies;
+    for (auto line : lines_matching(out, "bytes from|^From "))
+        replies.push_back(line.substr(0, line.find(" time=")));
+    return replies;
+}
+
+std::string statistics_without_time(const std::string& out)
+{
+    auto stats = lines_matching(out, "packets transmitted");
+    REQUIRE(stats.size() == 1);
+    return stats[0].substr(0, stats[0].find(", time "));
+}
+
+}  // namespace
+
+// ---- ping (lecture 003) ---------------------------------------------------------------------------
+
+TEST_CASE("ping --help and usage errors", "[ping]")
+{
+    auto help = run({bin("ping"), "--help"});
+    CHECK(help.code == 0);
+    CHECK(contains(help.out, "--style"));
+    for (std::vector<std::string> bad : {std::vector<std::string>{"--count", "0"}, {"--style", "bsd"}, {"--ttl", "256"},
+                                         {"--timeout", "-1"}, {"--interval", "x"}, {"--size", "70000"}}) {
+        bad.insert(bad.begin(), bin("ping"));
+        auto r = run(bad);
+        CHECK(r.code == 2);
+        CHECK(contains(r.err, "(try --help)"));
+        CHECK(r.out.empty());
+    }
+}
+
+TEST_CASE("ping, the lecture's output: four probes to 127.0.0.1, one line each", "[ping][root]")
+{
+    NEED_ROOT("a raw ICMP socket");
+    auto r = run({bin("ping"), "127.0.0.1"});
+    CHECK(r.code == 0);
+    const std::regex lecture("(Ping to 127\\.0\\.0\\.1\\.\\.\\.\nGet pong in [0-9]+\\.[0-9]{4}ms\n){4}"
+                             "Ping statistics for 127\\.0\\.0\\.1: 4 sent, 4 received, 0% lost, rtt min/avg/max "
+                             "[0-9.]+/[0-9.]+/[0-9.]+ ms\n");
+    CHECK(std::regex_match(r.out, lecture));
+    INFO(r.out);
+}
+
+TEST_CASE("ping without privilege: the lecture's message and status 2 (no ping_group_range either)", "[ping][root]")
+{
+    NEED_ROOT("dropping privileges to nobody");
+    Lab lab;
+    NEED_LAB(lab);
+    REQUIRE(lab.sysctl("client", "net.ipv4.ping_group_range=1 0").code == 0);  // no group may: Debian's default
+    auto r = run(lab.in_as_nobody("client", {bin("ping"), "10.61.3.2"}));
+    CHECK(r.code == 2);
+    CHECK(r.out == "Ping to 10.61.3.2...\nICMP messages can only be sent from root user processes\n");
+}
+
+TEST_CASE("ping without privilege uses the ICMP datagram socket where ping_group_range allows it", "[ping][root]")
+{
+    NEED_ROOT("dropping privileges to nobody");
+    Lab lab;
+    NEED_LAB(lab);
+    // ping_group_range belongs to the network namespace: this changes nothing outside the lab.
+    REQUIRE(lab.sysctl("client", "net.ipv4.ping_group_range=0 2147483647").code == 0);
+    auto r = run(lab.in_as_nobody("client", {bin("ping"), "--style", "iputils", "-c", "2", "-i", "0.1", "10.61.3.2"}));
+    CHECK(r.code == 0);
+    CHECK(replies_without_time(r.out) == std::vector<std::string>{"64 bytes from 10.61.3.2: icmp_seq=1 ttl=62",
+                                                                  "64 bytes from 10.61.3.2: icmp_seq=2 ttl=62"});
+    // Errors reach a datagram socket through its error queue (IP_RECVERR), also unprivileged.
+    auto ttl = run(lab.in_as_nobody("client", {bin("ping"), "--style", "iputils", "-c", "1", "-t", "2", "10.61.3.2"}));
+    CHECK(ttl.code == 1);
+    CHECK(replies_without_time(ttl.out) == std::vector<std::string>{"From 10.61.2.2 icmp_seq=1 Time to live exceeded"});
+    // --unprivileged picks the same socket even for root; the trace says which socket it is.
+    auto forced = run(lab.in("client", {bin("ping"), "--unprivileged", "--trace", "-c", "1", "10.61.3.2"}));
+    CHECK(forced.code == 0);
+    CHECK(contains(forced.err, "socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP) = "));
+    CHECK_FALSE(contains(forced.err, "SOCK_RAW"));
+}
+
+TEST_CASE("ping --style iputils and iputils ping, at the same time, across the lab's two routers", "[ping][interop][root]")
+{
+    NEED_ROOT("a raw ICMP socket");
+    Lab lab;
+    NEED_LAB(lab);
+    // Together: each raw socket sees the other's replies too, and must take only its own.
+    Process theirs(lab.in("client", {tool("ping"), "-c", "4", "-i", "0.2", "10.61.3.2"}));
+    Process ours(lab.in("client", {bin("ping"), "--style", "iputils", "-c", "4", "-i", "0.2", "10.61.3.2"}));
+    CHECK(ours.wait() == 0);
+    CHECK(theirs.wait() == 0);
+    const auto replies = replies_without_time(ours.out());
+    CHECK(replies == replies_without_time(theirs.out()));
+    CHECK(replies.size() == 4);
+    CHECK(replies.front() == "64 bytes from 10.61.3.2: icmp_seq=1 ttl=62");  // 64 less two routers
+    CHECK(lines_matching(ours.out(), "^PING") == lines_matching(theirs.out(), "^PING"));
+    CHECK(statistics_without_time(ours.out()) == statistics_without_time(theirs.out()));
+    CHECK(statistics_without_time(ours.out()) == "4 packets transmitted, 4 received, 0% packet loss");
+    CHECK(std::regex_search(ours.out(), std::regex("\nrtt min/avg/max/mdev = [0-9]+\\.[0-9]{3}/[0-9]+\\.[0-9]{3}/"
+                                                   "[0-9]+\\.[0-9]{3}/[0-9]+\\.[0-9]{3} ms\n$")));
+    INFO(ours.out() + theirs.out());
+}
+
+TEST_CASE("ping -s and -t change the packets as iputils' do: size, and time exceeded at each router", "[ping][interop][root]")
+{
+    NEED_ROOT("a raw ICMP socket");
+    Lab lab;
+    NEED_LAB(lab);
+    for (const std::string ttl : {"1", "2"}) {
+        auto ours = run(lab.in("client", {bin("ping"), "--style", "iputils", "-c", "2", "-i", "0.1", "-t", ttl, "10.61.3.2"}));
+        auto theirs = run(lab.in("client", {tool("ping"), "-c", "2", "-i", "0.1", "-t", ttl, "10.61.3.2"}));
+        CHECK(ours.code == 1);
+        CHECK(theirs.code == 1);
+        const std::string router = ttl == "1" ? "10.61.1.1" : "10.61.2.2";
+        CHECK(replies_without_time(ours.out) ==
+              std::vector<std::string>{"From " + router + " icmp_seq=1 Time to live exceeded",
+                                       "From " + router + " icmp_seq=2 Time to live exceeded"});
+        CHECK(replies_without_time(ours.out) == replies_without_time(theirs.out));
+        CHECK(statistics_without_time(ours.out) == statistics_without_time(theirs.out));
+        CHECK(statistics_without_time(ours.out) == "2 packets transmitted, 0 received, +2 errors, 100% packet loss");
+    }
+    auto ours = run(lab.in("client", {bin("ping"), "--style", "iputils", "-c", "1", "-s", "1000", "10.61.3.2"}));
+    auto theirs = run(lab.in("client", {tool("ping"), "-c", "1", "-s", "1000", "10.61.3.2"}));
+    CHECK(replies_without_time(ours.out) == std::vector<std::string>{"1008 bytes from 10.61.3.2: icmp_seq=1 ttl=62"});
+    CHECK(replies_without_time(ours.out) == replies_without_time(theirs.out));
+    CHECK(lines_matching(ours.out, "^PING") == std::vector<std::string>{"PING 10.61.3.2 (10.61.3.2) 1000(1028) bytes of data."});
+    CHECK(lines_matching(ours.out, "^PING") == lines_matching(theirs.out, "^PING"));
+    // The lecture's style reports the same error in its own words.
+    auto lecture = run(lab.in("client", {bin("ping"), "-c", "1", "-t", "1", "10.61.3.2"}));
+    CHECK(lecture.code == 1);
+    CHECK(contains(lecture.out, "Ping to 10.61.3.2...\nPing failed. (Time to live exceeded from 10.61.1.1)\n"));
+}
+
+TEST_CASE("ping an unreachable and a silent target: an error from router1, or timeouts", "[ping][interop][root]")
+{
+    NEED_ROOT("a raw ICMP socket");
+    Lab lab;
+    NEED_LAB(lab);
+    // router1 has an "unreachable" route for 10.61.9.0/24 and a blackhole for 10.61.8.0/24.
+    auto ours = run(lab.in("client", {bin("ping"), "--style", "iputils", "-c", "1", "10.61.9.1"}));
+    auto theirs = run(lab.in("client", {tool("ping"), "-c", "1", "10.61.9.1"}));
+    CHECK(ours.code == 1);
+    CHECK(theirs.code == 1);
+    CHECK(replies_without_time(ours.out) == std::vector<std::string>{"From 10.61.1.1 icmp_seq=1 Destination Host Unreachable"});
+    CHECK(replies_without_time(ours.out) == replies_without_time(theirs.out));
+    CHECK(statistics_without_time(ours.out) == statistics_without_time(theirs.out));
+
+    auto silent = run(lab.in("client", {bin("ping"), "-c", "2", "-W", "0.3", "10.61.8.1"}));
+    CHECK(silent.code == 1);
+    CHECK(silent.out == "Ping to 10.61.8.1...\nPing failed. (timeout within 0.3sec.)\n"
+                        "Ping to 10.61.8.1...\nPing failed. (timeout within 0.3sec.)\n"
+                        "Ping statistics for 10.61.8.1: 2 sent, 0 received, 100% lost\n");
+    auto silent_iputils = run(lab.in("client", {bin("ping"), "--style", "iputils", "-c", "2", "-i", "0.1", "-W", "0.3", "10.61.8.1"}));
+    auto silent_theirs = run(lab.in("client", {tool("ping"), "-c", "2", "-i", "0.1", "-W", "0.3", "10.61.8.1"}));
+    CHECK(silent_iputils.code == 1);
+    CHECK(silent_theirs.code == 1);
+    CHECK(replies_without_time(silent_iputils.out).empty());
+    CHECK(statistics_without_time(silent_iputils.out) == "2 packets transmitted, 0 received, 100% packet loss");
+    CHECK(statistics_without_time(silent_iputils.out) == statistics_without_time(silent_theirs.out));
+}
+
+TEST_CASE("ping a name that does not resolve: the lecture's socket error, status 1", "[ping][root]")
+{
+    NEED_ROOT("a raw ICMP socket");
+    Lab lab;  // inside the lab's client the resolver's query cannot leave
+    NEED_LAB(lab);
+    auto r = run(lab.in("client", {bin("ping"), "no-such-host.invalid"}));
+    CHECK(r.code == 1);
+    CHECK(std::regex_match(r.out, std::regex("Ping to no-such-host\\.invalid\\.\\.\\.\nPing failed\\. \\(socket error: "
+                                             "'[A-Za-z ]+'\\)\n")));
+    INFO(r.out);
+}
+
+TEST_CASE("ping over IPv6 (ICMPv6 echo): ::1 and across the lab, as iputils ping", "[ping][interop][ipv6][root]")
+{
+    NEED_ROOT("a raw ICMPv6 socket");
+    auto ours = run({bin("ping"), "--style", "iputils", "-c", "2", "-i", "0.1", "::1"});
+    auto theirs = run({tool("ping"), "-c", "2", "-i", "0.1", "::1"});
+    CHECK(ours.code == 0);
+    CHECK(replies_without_time(ours.out) == std::vector<std::string>{"64 bytes from ::1: icmp_seq=1 ttl=64",
+                                                                     "64 bytes from ::1: icmp_seq=2 ttl=64"});
+    CHECK(replies_without_time(ours.out) == replies_without_time(theirs.out));
+    CHECK(lines_matching(ours.out, "^PING") == lines_matching(theirs.out, "^PING"));
+    CHECK(statistics_without_time(ours.out) == statistics_without_time(theirs.out));
+    Lab lab;
+    NEED_LAB(lab);
+    auto far = run(lab.in("client", {bin("ping"), "--style", "iputils", "-c", "1", "fd61:3::2"}));
+    CHECK(far.code == 0);
+    CHECK(replies_without_time(far.out) == std::vector<std::string>{"64 bytes from fd61:3::2: icmp_seq=1 ttl=62"});
+    auto hop = run(lab.in("client", {bin("ping"), "--style", "iputils", "-c", "1", "-t", "1", "fd61:3::2"}));
+    auto hop_theirs = run(lab.in("client", {tool("ping"), "-c", "1", "-t", "1", "fd61:3::2"}));
+    CHECK(hop.code == 1);
+    CHECK(replies_without_time(hop.out) == std::vector<std::string>{"From fd61:1::1 icmp_seq=1 Time exceeded: Hop limit"});
+    CHECK(replies_without_time(hop.out) == replies_without_time(hop_theirs.out));
+    auto lecture = run({bin("ping"), "-c", "1", "::1"});
+    CHECK(lecture.code == 0);
+    CHECK(std::regex_search(lecture.out, std::regex("^Ping to ::1\\.\\.\\.\nGet pong in [0-9.]+ms\n")));
+}
+
+TEST_CASE("ping stops on Ctrl-C with its statistics, status 0 when replies came", "[ping][root]")
+{
+    NEED_ROOT("a raw ICMP socket");
+    Process p({bin("ping"), "--style", "iputils", "-c", "1000", "-i", "0.1", "127.0.0.1"});
+    p.expect_line("icmp_seq=2 ");
+    p.signal(SIGINT);
+    CHECK(p.wait(2s) == 0);
+    CHECK(contains(p.out(), "\n--- 127.0.0.1 ping statistics ---\n"));
+    CHECK(contains(p.out(), " packets transmitted, "));  // a probe may still be in flight: no loss figure asserted
+}
