@@ -289,3 +289,156 @@ TEST_CASE("ping stops on Ctrl-C with its statistics, status 0 when replies came"
     CHECK(contains(p.out(), "\n--- 127.0.0.1 ping statistics ---\n"));
     CHECK(contains(p.out(), " packets transmitted, "));  // a probe may still be in flight: no loss figure asserted
 }
+
+// ---- traceroute ---------------------------------------------------------------------------------
+
+namespace {
+// A trace's hops without the times: " 3  10.61.3.2  0.02 ms  0.01 ms  0.01 ms" -> "3 10.61.3.2";
+// a hop with no answer at all -> "2 *"; marks such as !H are kept.
+std::vector<std::string> hops(const std::string& out)
+{
+    std::vector<std::string> result;
+    const std::regex hop_line("^ ?([0-9]+) (.*)$");
+    const std::regex time(" +[0-9]+\\.[0-9]+ ms");
+    for (auto line : lines_matching(out, "^ ?[0-9]+  ")) {
+        std::smatch m;
+        REQUIRE(std::regex_match(line, m, hop_line));
+        std::string rest = std::regex_replace(m[2].str(), time, "");
+        std::istringstream words(rest);
+        std::string hop = m[1].str(), word, first;
+        std::vector<std::string> parts;
+        while (words >> word)
+            if (word != "*" || parts.empty() || parts.back() != "*")
+                parts.push_back(word);
+        for (const auto& p : parts)
+            hop += " " + p;
+        result.push_back(hop);
+    }
+    return result;
+}
+
+const std::vector<std::string> kLabPath{"1 10.61.1.1", "2 10.61.2.2", "3 10.61.3.2"};
+}  // namespace
+
+TEST_CASE("traceroute --help and usage errors", "[traceroute]")
+{
+    auto help = run({bin("traceroute"), "--help"});
+    CHECK(help.code == 0);
+    CHECK(contains(help.out, "--unprivileged"));
+    for (std::vector<std::string> bad : {std::vector<std::string>{"-q", "0", "::1"}, {"-m", "256", "::1"}, {"-w", "0", "::1"},
+                                         {"-f", "5", "-m", "3", "::1"}, {"-I", "--unprivileged", "::1"}, {"-p", "0", "::1"}}) {
+        bad.insert(bad.begin(), bin("traceroute"));
+        auto r = run(bad);
+        CHECK(r.code == 2);
+        CHECK(contains(r.err, "(try --help)"));
+    }
+}
+
+TEST_CASE("traceroute's hop list equals the traceroute package's: router1, router2, server (UDP and -I)",
+          "[traceroute][interop][root]")
+{
+    NEED_ROOT("a raw ICMP socket");
+    Lab lab;
+    NEED_LAB(lab);
+    for (const std::vector<std::string>& mode : {std::vector<std::string>{}, {"-I"}}) {
+        std::vector<std::string> ours_argv{bin("traceroute"), "-n", "-w", "2"}, theirs_argv{tool("traceroute"), "-n", "-w", "2"};
+        ours_argv.insert(ours_argv.end(), mode.begin(), mode.end());
+        theirs_argv.insert(theirs_argv.end(), mode.begin(), mode.end());
+        ours_argv.push_back("10.61.3.2");
+        theirs_argv.push_back("10.61.3.2");
+        auto ours = run(lab.in("client", ours_argv));
+        auto theirs = run(lab.in("client", theirs_argv));
+        INFO(ours.out + theirs.out);
+        CHECK(ours.code == 0);
+        CHECK(theirs.code == 0);
+        CHECK(hops(ours.out) == kLabPath);
+        CHECK(hops(ours.out) == hops(theirs.out));
+        CHECK(lines_matching(ours.out, "^traceroute to") == lines_matching(theirs.out, "^traceroute to"));
+        CHECK(lines_matching(ours.out, "^traceroute to") ==
+              std::vector<std::string>{"traceroute to 10.61.3.2 (10.61.3.2), 30 hops max, 60 byte packets"});
+        // Three times per hop, in traceroute's shape.
+        CHECK(std::regex_search(ours.out, std::regex("\n 1  10\\.61\\.1\\.1  [0-9]+\\.[0-9]{3} ms  [0-9]+\\.[0-9]{3} ms  "
+                                                     "[0-9]+\\.[0-9]{3} ms\n")));
+    }
+}
+
+TEST_CASE("traceroute over IPv6 across the lab, as the traceroute package's", "[traceroute][interop][ipv6][root]")
+{
+    NEED_ROOT("a raw ICMPv6 socket");
+    Lab lab;
+    NEED_LAB(lab);
+    auto ours = run(lab.in("client", {bin("traceroute"), "-n", "-w", "2", "fd61:3::2"}));
+    auto theirs = run(lab.in("client", {tool("traceroute"), "-n", "-w", "2", "fd61:3::2"}));
+    CHECK(ours.code == 0);
+    CHECK(hops(ours.out) == std::vector<std::string>{"1 fd61:1::1", "2 fd61:2::2", "3 fd61:3::2"});
+    CHECK(hops(ours.out) == hops(theirs.out));
+    CHECK(lines_matching(ours.out, "^traceroute to") == lines_matching(theirs.out, "^traceroute to"));
+}
+
+TEST_CASE("traceroute --unprivileged, as user nobody: IP_RECVERR finds the same path", "[traceroute][root]")
+{
+    NEED_ROOT("entering the lab's namespace");
+    Lab lab;
+    NEED_LAB(lab);
+    auto refused = run(lab.in_as_nobody("client", {bin("traceroute"), "-n", "10.61.3.2"}));
+    CHECK(refused.code == 2);
+    CHECK(contains(refused.err, "try --unprivileged"));
+    for (const std::string target : {"10.61.3.2", "fd61:3::2"}) {
+        auto r = run(lab.in_as_nobody("client", {bin("traceroute"), "-n", "--unprivileged", "-w", "2", target}));
+        CHECK(r.code == 0);
+        CHECK(hops(r.out) == hops(run(lab.in("client", {tool("traceroute"), "-n", "-w", "2", target})).out));
+        CHECK(hops(r.out).size() == 3);
+    }
+}
+
+TEST_CASE("traceroute's options -f -m -q -w -p and -n, each against the traceroute package", "[traceroute][interop][root]")
+{
+    NEED_ROOT("a raw ICMP socket");
+    Lab lab;
+    NEED_LAB(lab);
+    auto both = [&](std::vector<std::string> args) {
+        std::vector<std::string> ours{bin("traceroute")}, theirs{tool("traceroute")};
+        ours.insert(ours.end(), args.begin(), args.end());
+        theirs.insert(theirs.end(), args.begin(), args.end());
+        return std::pair{run(lab.in("client", ours)), run(lab.in("client", theirs))};
+    };
+    {
+        auto [ours, theirs] = both({"-n", "-f", "2", "10.61.3.2"});  // from TTL 2: router1 is not seen
+        CHECK(hops(ours.out) == std::vector<std::string>{"2 10.61.2.2", "3 10.61.3.2"});
+        CHECK(hops(ours.out) == hops(theirs.out));
+    }
+    {
+        auto [ours, theirs] = both({"-n", "-m", "2", "10.61.3.2"});  // at most 2 hops: the server is not reached
+        CHECK(hops(ours.out) == std::vector<std::string>{"1 10.61.1.1", "2 10.61.2.2"});
+        CHECK(hops(ours.out) == hops(theirs.out));
+        CHECK(contains(ours.out, ", 2 hops max, "));
+    }
+    {
+        auto [ours, theirs] = both({"-n", "-q", "1", "10.61.3.2"});  // one probe per hop: one time a line
+        CHECK(std::regex_search(ours.out, std::regex("\n 2  10\\.61\\.2\\.2  [0-9.]+ ms\n")));
+        CHECK(hops(ours.out) == hops(theirs.out));
+    }
+    {
+        // The blackhole: nothing ever answers; -w bounds each wait, -q 2 -m 2 keep it short.
+        auto [ours, theirs] = both({"-n", "-q", "2", "-m", "2", "-w", "0.2", "10.61.8.1"});
+        CHECK(ours.out == "traceroute to 10.61.8.1 (10.61.8.1), 2 hops max, 60 byte packets\n 1  * *\n 2  * *\n");
+        CHECK(hops(ours.out) == hops(theirs.out));
+    }
+    {
+        // router1's "unreachable" route: !H, and the trace stops there. One probe: router1 limits
+        // how many such errors it sends in a burst.
+        auto ours = run(lab.in("client", {bin("traceroute"), "-n", "-q", "1", "10.61.9.1"}));
+        CHECK(hops(ours.out) == std::vector<std::string>{"1 10.61.1.1 !H"});
+    }
+    {
+        // Without -n each address is looked up (nothing in the lab has a name): "addr (addr)".
+        auto [ours, theirs] = both({"-w", "2", "10.61.3.2"});
+        CHECK(contains(ours.out, "\n 1  10.61.1.1 (10.61.1.1)  "));
+        CHECK(lines_matching(ours.out, "^ 3  10\\.61\\.3\\.2 \\(10\\.61\\.3\\.2\\)  ").size() == 1);
+        CHECK(lines_matching(theirs.out, "^ 3  10\\.61\\.3\\.2 \\(10\\.61\\.3\\.2\\)  ").size() == 1);
+    }
+    // -p: the first probe's destination port (the trace shows the sendto).
+    auto port = run(lab.in("client", {bin("traceroute"), "-n", "--trace", "-p", "40000", "-m", "1", "-q", "2", "10.61.3.2"}));
+    CHECK(contains(port.err, ", 10.61.3.2:40000) = 32\n"));
+    CHECK(contains(port.err, ", 10.61.3.2:40001) = 32\n"));
+}
