@@ -302,9 +302,12 @@ void decode_tcp(Frame& f, Bytes seg, const std::string& src, const std::string& 
     if (flag_text.empty())
         flag_text = "none";
     const std::size_t length = seg.size() - offset;
-    f.line += "Flags [" + flag_text + "], seq " + num(seq);
+    f.line += "Flags [" + flag_text + "]";
+    // As tcpdump: a bare ACK carries no sequence worth showing; data shows the range it covers.
     if (length > 0)
-        f.line += ":" + num(static_cast<std::uint32_t>(seq + length));
+        f.line += ", seq " + num(seq) + ":" + num(static_cast<std::uint32_t>(seq + length));
+    else if (flags & 0x07)  // FIN, SYN or RST use up (or name) a sequence number
+        f.line += ", seq " + num(seq);
     if (flags & 0x10)
         f.line += ", ack " + num(ack);
     f.line += ", win " + num(window);
@@ -601,6 +604,7 @@ std::string tcp_options_text(Bytes options, bool& malformed)
 Frame decode_network(std::uint16_t ethertype, Bytes data)
 {
     Frame f;
+    f.network = ethertype == 0x0800 ? "ip" : ethertype == 0x86dd ? "ip6" : ethertype == 0x0806 ? "arp" : "ether";
     switch (ethertype) {
     case 0x0800: decode_ipv4(f, data); break;
     case 0x86dd: decode_ipv6(f, data); break;
@@ -622,7 +626,7 @@ Frame decode_ethernet(Bytes data, std::size_t wire_length)
         Frame f;
         f.line = "[|ether] " + num(data.size()) + " bytes, the Ethernet header needs 14";
         f.malformed = true;
-        f.protocol = "ether";
+        f.protocol = f.network = "ether";
         return f;
     }
     std::uint16_t ethertype = r.u16(12);
@@ -654,7 +658,7 @@ std::string hex_dump(Bytes data)
             char byte[4];
             std::snprintf(byte, sizeof byte, "%s%02x", (i - line) % 2 == 0 ? " " : "", data[i]);
             hex += byte;
-            ascii += data[i] >= 0x20 && data[i] < 0x7f ? static_cast<char>(data[i]) : '.';
+            ascii += data[i] > 0x20 && data[i] < 0x7f ? static_cast<char>(data[i]) : '.';  // tcpdump: printable, not space
         }
         hex.resize(40, ' ');
         out += head + hex + "  " + ascii + "\n";

@@ -101,6 +101,7 @@ struct Frame {
     std::string line;     // without the timestamp: "IP 127.0.0.1.5000 > 127.0.0.1.40000: Flags [S.], ..."
     bool malformed = false;  // some length field lied; `line` says which
     // For the filters: what was found (empty/0 when absent).
+    std::string network;     // "ip", "ip6", "arp" or "ether" (anything else)
     std::string protocol;    // "tcp", "udp", "icmp", "icmp6", "arp", or the network layer's name
     std::string src, dst;    // addresses as printed
     std::uint16_t src_port = 0, dst_port = 0;
