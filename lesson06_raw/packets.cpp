@@ -437,7 +437,7 @@ void decode_icmp6(Frame& f, Bytes msg, const std::string& src, const std::string
         if (m->type == icmp6::kTimeExceeded)
             f.line += "time exceeded in-transit for " + quoted_addr(*q, false) + length;
         else if (m->code == 4 && q->protocol == 17)
-            f.line += "destination unreachable, unreachable port " + quoted_addr(*q, false) + " udp port " +
+            f.line += "destination unreachable, unreachable port, " + quoted_addr(*q, false) + " udp port " +
                       num(q->dst_port) + length;
         else
             f.line += "destination unreachable, code " + num(m->code) + " for " + quoted_addr(*q, false) + length;

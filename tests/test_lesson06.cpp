@@ -442,3 +442,259 @@ TEST_CASE("traceroute's options -f -m -q -w -p and -n, each against the tracerou
     CHECK(contains(port.err, ", 10.61.3.2:40000) = 32\n"));
     CHECK(contains(port.err, ", 10.61.3.2:40001) = 32\n"));
 }
+
+// ---- sniffer ------------------------------------------------------------------------------------
+
+namespace {
+// "23:49:20.737730 IP ..." -> "IP ..."; hex dump lines (tab first) are kept as they are.
+std::vector<std::string> without_timestamps(const std::string& out)
+{
+    std::vector<std::string> lines;
+    std::istringstream in(out);
+    const std::regex stamp("^[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6} ");
+    for (std::string line; std::getline(in, line);) {
+        if (line.empty())
+            continue;
+        if (line[0] != '\t') {
+            REQUIRE(std::regex_search(line, stamp));
+            line = std::regex_replace(line, stamp, "");
+        }
+        lines.push_back(line);
+    }
+    return lines;
+}
+
+// Our sniffer and tcpdump (or anything that prints "listening on" when ready), inside a lab host.
+struct Capture {
+    Process proc;
+    Capture(const Lab& lab, const std::string& host, std::vector<std::string> argv) : proc(lab.in(host, std::move(argv)))
+    {
+        proc.expect_err_line("listening on ");
+    }
+};
+
+// Drives traffic inside a lab host with python3 (TCP exchange, UDP, both families), then a
+// last UDP datagram to `marker`: once a capture shows it, it has shown everything before it.
+const char* kTraffic = R"(
+import socket, sys
+port, marker = int(sys.argv[1]), int(sys.argv[2])
+for family, host in ((socket.AF_INET, '127.0.0.1'), (socket.AF_INET6, '::1')):
+    server = socket.socket(family); server.bind((host, port)); server.listen()
+    client = socket.create_connection((host, port)); peer, _ = server.accept()
+    client.sendall(b'hello'); peer.recv(10); peer.sendall(b'world!'); client.recv(10)
+    client.close(); peer.recv(10); peer.close(); server.close()
+    u = socket.socket(family, socket.SOCK_DGRAM); u.sendto(b'abc', (host, port + 1)); u.close()
+socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'end', ('127.0.0.1', marker))
+)";
+
+void stop_both(Capture& a, Capture& b)
+{
+    a.proc.signal(SIGINT);
+    b.proc.signal(SIGINT);
+    CHECK(a.proc.wait() == 0);
+    b.proc.wait();
+}
+}  // namespace
+
+TEST_CASE("sniffer --help and usage errors", "[sniffer]")
+{
+    auto help = run({bin("sniffer"), "--help"});
+    CHECK(help.code == 0);
+    CHECK(contains(help.out, "--proto"));
+    for (std::vector<std::string> bad : {std::vector<std::string>{"--proto", "sctp"}, {"--host", "nosuchhost"}, {"-c", "0"},
+                                         {"--port", "70000"}}) {
+        bad.insert(bad.begin(), bin("sniffer"));
+        auto r = run(bad);
+        CHECK(r.code == 2);
+        CHECK(contains(r.err, "(try --help)"));
+    }
+}
+
+TEST_CASE("sniffer without privilege: the packet socket is refused, status 1", "[sniffer][root]")
+{
+    NEED_ROOT("dropping privileges to nobody");
+    Lab lab;
+    NEED_LAB(lab);
+    auto r = run(lab.in_as_nobody("client", {bin("sniffer"), "-i", "lo", "-c", "1"}));
+    CHECK(r.code == 1);
+    CHECK(contains(r.err, "sniffer: socket(AF_PACKET, SOCK_RAW, "));
+    CHECK(contains(r.err, "EPERM"));
+    auto missing = run(lab.in("client", {bin("sniffer"), "-i", "nosuch0", "-c", "1"}));
+    CHECK(missing.code == 1);
+    CHECK(contains(missing.err, "sniffer: if_nametoindex(nosuch0): No such device (errno 19, ENODEV)"));
+}
+
+TEST_CASE("sniffer vs tcpdump -n -S on the same loopback traffic: TCP exchanges, UDP, IPv4 and IPv6, line for line",
+          "[sniffer][interop][root]")
+{
+    NEED_ROOT("a packet socket");
+    Lab lab;  // the capture is on the server host's own loopback: only this test's packets are there
+    NEED_LAB(lab);
+    Capture ours(lab, "server", {bin("sniffer"), "-i", "lo"});
+    Capture theirs(lab, "server", {tool("tcpdump"), "-n", "-S", "-l", "-i", "lo"});
+    auto traffic = run(lab.in("server", {tool("python3"), "-c", kTraffic, "20000", "20009"}));
+    REQUIRE(traffic.code == 0);
+    ours.proc.expect_line("127.0.0.1.20009: UDP, length 3");
+    theirs.proc.expect_line("127.0.0.1.20009: UDP, length 3");
+    stop_both(ours, theirs);
+    const auto lines = without_timestamps(ours.proc.out());
+    CHECK(lines == without_timestamps(theirs.proc.out()));
+    INFO(ours.proc.out() + "\n----\n" + theirs.proc.out());
+    // The shapes the issue names, in our own output.
+    CHECK(std::regex_search(ours.proc.out(), std::regex("\nIP|^[0-9:.]{15} IP 127\\.0\\.0\\.1\\.[0-9]+ > 127\\.0\\.0\\.1\\.20000: "
+                                                         "Flags \\[S\\], seq [0-9]+, win 65495, options \\[mss 65495,sackOK,"
+                                                         "TS val [0-9]+ ecr 0,nop,wscale [0-9]+\\], length 0\n")));
+    CHECK(std::count_if(lines.begin(), lines.end(), [](auto& l) { return contains(l, "Flags [S.], seq "); }) == 2);
+    CHECK(std::count_if(lines.begin(), lines.end(), [](auto& l) { return l.starts_with("IP6 ::1."); }) >= 8);
+    CHECK(std::count_if(lines.begin(), lines.end(), [](auto& l) { return contains(l, "udp port 20001 unreachable"); }) == 1);
+    CHECK(std::count_if(lines.begin(), lines.end(), [](auto& l) {
+              return contains(l, "ICMP6, destination unreachable, unreachable port, ::1 udp port 20001");
+          }) == 1);
+    CHECK(contains(ours.proc.err(), " packets captured"));
+}
+
+TEST_CASE("sniffer vs tcpdump on a router of the lab: ARP, then ping's ICMP crossing router1, with -X hex", "[sniffer][interop][root]")
+{
+    NEED_ROOT("a packet socket");
+    Lab lab;
+    NEED_LAB(lab);
+    // router1's side towards router2: it has not talked to router2 yet, so the ping's first
+    // packet needs ARP there first: request, reply, echo request, echo reply.
+    Capture ours(lab, "r1", {bin("sniffer"), "-i", "r1-r2", "-c", "4", "-X"});
+    Capture theirs(lab, "r1", {tool("tcpdump"), "-n", "-S", "-l", "-X", "-i", "r1-r2", "-c", "4"});
+    auto ping = run(lab.in("client", {tool("ping"), "-c", "1", "10.61.3.2"}));
+    CHECK(ping.code == 0);
+    CHECK(ours.proc.wait() == 0);
+    CHECK(theirs.proc.wait() == 0);
+    const auto lines = without_timestamps(ours.proc.out());
+    CHECK(lines == without_timestamps(theirs.proc.out()));
+    std::vector<std::string> summary;
+    for (const auto& l : lines)
+        if (l[0] != '\t')
+            summary.push_back(std::regex_replace(l, std::regex("[0-9a-f:]{17}|id [0-9]+"), "X"));
+    CHECK(summary == std::vector<std::string>{"ARP, Request who-has 10.61.2.2 tell 10.61.2.1, length 28",
+                                              "ARP, Reply 10.61.2.2 is-at X, length 28",
+                                              "IP 10.61.1.2 > 10.61.3.2: ICMP echo request, X, seq 1, length 64",
+                                              "IP 10.61.3.2 > 10.61.1.2: ICMP echo reply, X, seq 1, length 64"});
+    CHECK(contains(ours.proc.out(), "\n\t0x0000:  4500 0054 "));  // -X: from the IP header on
+}
+
+TEST_CASE("sniffer -w writes a pcap file that tshark and tcpdump read: the same packets as tcpdump's own file",
+          "[sniffer][interop][root]")
+{
+    NEED_ROOT("a packet socket");
+    if (!have_tool("tshark"))
+        NETLAB_SKIP("tshark is not installed (scripts/install-deps)");
+    Lab lab;
+    NEED_LAB(lab);
+    const std::string dir = "/tmp/netlab-l06-" + lab.suffix;
+    REQUIRE(run({tool("mkdir"), "-p", dir}).code == 0);
+    struct Remove {
+        std::string dir;
+        ~Remove() { run({tool("rm"), "-rf", dir}); }
+    } remove{dir};
+    // 7 packets, always: a datagram to an open port and to a closed one (+ its ICMP error), two pings.
+    Capture ours(lab, "server", {bin("sniffer"), "-i", "lo", "-c", "7", "-w", dir + "/ours.pcap"});
+    Capture theirs(lab, "server", {tool("tcpdump"), "-i", "lo", "-c", "7", "-w", dir + "/theirs.pcap"});
+    auto traffic = run(lab.in("server", {tool("python3"), "-c", R"(
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1', 20100))
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.sendto(b'x' * 100, ('127.0.0.1', 20100)); s.recv(200); u.sendto(b'closed', ('127.0.0.1', 20101))
+)"}));
+    REQUIRE(traffic.code == 0);
+    REQUIRE(run(lab.in("server", {tool("ping"), "-c", "2", "-i", "0.1", "127.0.0.1"})).code == 0);
+    CHECK(ours.proc.wait() == 0);
+    CHECK(theirs.proc.wait() == 0);
+    CHECK(ours.proc.out().empty());  // -w: to the file, not the screen
+    const std::vector<std::string> fields{"-T", "fields", "-e", "frame.len", "-e", "frame.cap_len", "-e", "eth.type", "-e",
+                                          "ip.src", "-e", "ip.dst", "-e", "ip.id", "-e", "udp.dstport", "-e", "icmp.type",
+                                          "-e", "data.data"};
+    auto shark = [&](const std::string& file) {
+        std::vector<std::string> argv{tool("tshark"), "-n", "-r", dir + "/" + file};
+        argv.insert(argv.end(), fields.begin(), fields.end());
+        return run(argv);
+    };
+    auto ours_shark = shark("ours.pcap"), theirs_shark = shark("theirs.pcap");
+    CHECK(ours_shark.code == 0);
+    CHECK(ours_shark.out == theirs_shark.out);
+    CHECK(lines_matching(ours_shark.out, ".").size() == 7);
+    auto ours_dump = run({tool("tcpdump"), "-n", "-S", "-r", dir + "/ours.pcap"});
+    auto theirs_dump = run({tool("tcpdump"), "-n", "-S", "-r", dir + "/theirs.pcap"});
+    CHECK(ours_dump.code == 0);
+    CHECK(without_timestamps(ours_dump.out) == without_timestamps(theirs_dump.out));
+    CHECK(contains(ours_dump.out, " IP 127.0.0.1 > 127.0.0.1: ICMP 127.0.0.1 udp port 20101 unreachable, length 42\n"));
+}
+
+TEST_CASE("sniffer's filters --proto, --port, --host each pick their packet", "[sniffer][root]")
+{
+    NEED_ROOT("a packet socket");
+    Lab lab;
+    NEED_LAB(lab);
+    Capture icmp(lab, "server", {bin("sniffer"), "-i", "lo", "--proto", "icmp", "-c", "1"});
+    Capture port(lab, "server", {bin("sniffer"), "-i", "lo", "--port", "20202", "-c", "1"});
+    Capture host(lab, "server", {bin("sniffer"), "-i", "lo", "--host", "127.0.0.2", "-c", "1"});
+    Capture ip6(lab, "server", {bin("sniffer"), "-i", "lo", "--proto", "ip6", "-c", "1"});
+    auto traffic = run(lab.in("server", {tool("python3"), "-c", R"(
+import socket
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.sendto(b'a', ('127.0.0.1', 20201)); u.sendto(b'bb', ('127.0.0.2', 20203)); u.sendto(b'ccc', ('127.0.0.1', 20202))
+socket.socket(socket.AF_INET6, socket.SOCK_DGRAM).sendto(b'dddd', ('::1', 20204))
+)"}));
+    REQUIRE(traffic.code == 0);
+    for (auto* c : {&icmp, &port, &host, &ip6})
+        CHECK(c->proc.wait() == 0);
+    CHECK(without_timestamps(icmp.proc.out()) ==
+          std::vector<std::string>{"IP 127.0.0.1 > 127.0.0.1: ICMP 127.0.0.1 udp port 20201 unreachable, length 37"});
+    CHECK(std::regex_match(port.proc.out(), std::regex("[0-9:.]{15} IP 127\\.0\\.0\\.1\\.[0-9]+ > 127\\.0\\.0\\.1\\.20202: UDP, length 3\n")));
+    CHECK(std::regex_match(host.proc.out(), std::regex("[0-9:.]{15} IP 127\\.0\\.0\\.1\\.[0-9]+ > 127\\.0\\.0\\.2\\.20203: UDP, length 2\n")));
+    CHECK(std::regex_match(ip6.proc.out(), std::regex("[0-9:.]{15} IP6 ::1\\.[0-9]+ > ::1\\.20204: UDP, length 4\n")));
+}
+
+TEST_CASE("sniffer on malformed frames injected with a packet socket: each printed as such, and it goes on",
+          "[sniffer][root]")
+{
+    NEED_ROOT("a packet socket");
+    Lab lab;
+    NEED_LAB(lab);
+    Capture ours(lab, "server", {bin("sniffer"), "-i", "lo", "-c", "9"});
+    Capture theirs(lab, "server", {tool("tcpdump"), "-n", "-l", "-i", "lo", "-c", "9"});  // must survive them too
+    auto inject = run(lab.in("server", {tool("python3"), "-c", R"(
+import socket, struct
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW); s.bind(('lo', 0))
+eth = lambda kind: bytes(12) + struct.pack('!H', kind)
+def ip(proto, payload, ihl=5, total=None):
+    total = 4 * ihl + len(payload) if total is None else total
+    head = struct.pack('!BBHHHBBH4s4s', 0x40 | ihl, 0, total, 1, 0, 64, proto, 0, bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2]))
+    return (head[:4 * ihl] if ihl < 5 else head + bytes(4 * ihl - 20)) + payload
+def tcp(offset_words, extra=b''):
+    return struct.pack('!HHIIBBHHH', 1000, 2000, 1, 0, offset_words << 4, 0x02, 512, 0, 0) + extra
+frames = [
+    eth(0x0800) + ip(17, b'', ihl=3) + bytes(8),                  # IHL 3: a 12-byte header cannot be
+    eth(0x0800) + ip(17, struct.pack('!HHHH', 1, 2, 8, 0), total=1000),  # total length past the capture
+    eth(0x0800) + ip(6, tcp(15)),                                 # TCP data offset 60, 20 bytes there
+    eth(0x0800) + ip(6, tcp(2)),                                  # TCP data offset 8 < 20
+    eth(0x0800) + ip(17, struct.pack('!HHHH', 1, 2, 300, 0)),     # UDP length 300 in 8 bytes
+    eth(0x0800) + ip(1, struct.pack('!BBHI', 11, 0, 0, 0) + bytes([0x45]) + bytes(5)),  # ICMP quoting 6 bytes
+    eth(0x86dd) + bytes(10),                                      # IPv6 header cut at 10 bytes
+    eth(0x0800) + ip(6, tcp(6, bytes([2, 8, 5, 0]))),             # an option longer than the options
+    eth(0x0800) + ip(17, struct.pack('!HHHH', 1, 2, 11, 0) + b'end'),   # a good one: the sniffer went on
+]
+for f in frames: s.send(f)
+)"}));
+    REQUIRE(inject.code == 0);
+    CHECK(ours.proc.wait() == 0);
+    CHECK(theirs.proc.wait() == 0);
+    CHECK(without_timestamps(ours.proc.out()) ==
+          std::vector<std::string>{
+              "IP bad-hlen 12",
+              "IP truncated-ip - 972 bytes missing! 10.0.0.1.1 > 10.0.0.2.2: UDP, length 0",
+              "IP 10.0.0.1.1000 > 10.0.0.2.2000: [bad hdr length 60 - too long, > 20 captured]",
+              "IP 10.0.0.1.1000 > 10.0.0.2.2000: [bad hdr length 8 - too short, < 20]",
+              "IP 10.0.0.1.1 > 10.0.0.2.2: UDP, bad length 300 > 8",
+              "IP 10.0.0.1 > 10.0.0.2: ICMP time exceeded, bad quote: truncated-ip: 6 bytes, the header needs 20, length 14",
+              "IP6 truncated-ip6: 10 bytes, the header needs 40",
+              "IP 10.0.0.1.1000 > 10.0.0.2.2000: Flags [S], seq 1, win 512, options [bad opt], length 0",
+              "IP 10.0.0.1.1 > 10.0.0.2.2: UDP, length 3"});
+    INFO(ours.proc.out() + "\n----\n" + theirs.proc.out());
+}
