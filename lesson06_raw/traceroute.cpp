@@ -253,14 +253,8 @@ std::string address_text(const netlab::Endpoint& ep, bool numeric)
 
 int run_trace(const Options& o)
 {
-    netlab::Endpoint target;
-    try {
-        target = lesson06::resolve_host(o.host);
-    } catch (const netlab::ResolveError& e) {
-        std::cerr << o.host << ": " << gai_strerror(e.code()) << "\n";
-        std::cerr << "Cannot handle \"host\" cmdline arg `" << o.host << "' on position 1 (argc 1)\n";
-        return 2;
-    }
+    // A name that does not resolve is a runtime error like any other: one line, status 1.
+    const netlab::Endpoint target = lesson06::resolve_host(o.host);
     std::optional<Tracer> tracer;
     try {
         tracer.emplace(o, target);

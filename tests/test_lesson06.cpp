@@ -515,10 +515,12 @@ TEST_CASE("sniffer without privilege: the packet socket is refused, status 1", "
     NEED_ROOT("dropping privileges to nobody");
     Lab lab;
     NEED_LAB(lab);
-    auto r = run(lab.in_as_nobody("client", {bin("sniffer"), "-i", "lo", "-c", "1"}));
+    auto r = run(lab.in_as_nobody("client", {bin("sniffer"), "--trace", "-i", "lo", "-c", "1"}));
     CHECK(r.code == 1);
     CHECK(contains(r.err, "sniffer: socket(AF_PACKET, SOCK_RAW, "));
     CHECK(contains(r.err, "EPERM"));
+    // --trace narrates the failed call too.
+    CHECK(std::regex_search(r.err, std::regex("^socket\\(AF_PACKET, SOCK_RAW, [0-9]+\\) = -1 EPERM \\(Operation not permitted\\)\n")));
     auto missing = run(lab.in("client", {bin("sniffer"), "-i", "nosuch0", "-c", "1"}));
     CHECK(missing.code == 1);
     CHECK(contains(missing.err, "sniffer: if_nametoindex(nosuch0): No such device (errno 19, ENODEV)"));
@@ -707,4 +709,37 @@ for f in frames: s.send(f)
               "IP 10.0.0.1.1000 > 10.0.0.2.2000: Flags [S], seq 1, win 512, options [bad opt], length 0",
               "IP 10.0.0.1.1 > 10.0.0.2.2: UDP, length 3"});
     INFO(ours.proc.out() + "\n----\n" + theirs.proc.out());
+}
+
+// ---- runtime errors: one line naming the call and errno, status 1 --------------------------------
+
+TEST_CASE("ping and traceroute where there is no route, and a name that does not resolve: status 1", "[ping][traceroute][root]")
+{
+    NEED_ROOT("a raw ICMP socket");
+    Lab lab;
+    NEED_LAB(lab);
+    // router1 has no default route: sendto() fails at once and no packet is sent anywhere.
+    auto ping = run(lab.in("r1", {bin("ping"), "--style", "iputils", "-c", "1", "192.0.2.1"}));
+    CHECK(ping.code == 1);
+    CHECK(ping.err == "ping: sendto(192.0.2.1:0): Network is unreachable (errno 101, ENETUNREACH)\n");
+    auto trace = run(lab.in("r1", {bin("traceroute"), "-n", "192.0.2.1"}));
+    CHECK(trace.code == 1);
+    CHECK(trace.err == "traceroute: sendto(192.0.2.1:33434): Network is unreachable (errno 101, ENETUNREACH)\n");
+    auto name = run(lab.in("client", {bin("traceroute"), "-n", "no-such-host.invalid"}));
+    CHECK(name.code == 1);
+    CHECK(std::regex_match(name.err, std::regex("traceroute: getaddrinfo\\(no-such-host\\.invalid:0\\): .+ \\(EAI -?[0-9]+\\)\n")));
+    CHECK(name.out.empty());
+}
+
+TEST_CASE("ping -i spaces the probes: three probes 0.3 s apart take at least 0.6 s", "[ping][root]")
+{
+    NEED_ROOT("a raw ICMP socket");
+    auto r = run({bin("ping"), "--style", "iputils", "-c", "3", "-i", "0.3", "127.0.0.1"});
+    CHECK(r.code == 0);
+    std::smatch m;
+    REQUIRE(std::regex_search(r.out, m, std::regex(", time ([0-9]+)ms\n")));
+    CHECK(std::stol(m[1].str()) >= 600);  // a lower bound only: a loaded machine may take longer
+    auto fast = run({bin("ping"), "--style", "iputils", "-c", "3", "-i", "0", "127.0.0.1"});
+    CHECK(fast.code == 0);
+    CHECK(replies_without_time(fast.out).size() == 3);
 }
