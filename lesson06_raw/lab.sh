@@ -21,7 +21,11 @@
 # A SUFFIX (the tests use their process id) lets several labs exist at once. Needs root (CAP_NET_ADMIN).
 set -euo pipefail
 
-usage() { echo "usage: $0 up|down|status [SUFFIX]" >&2; exit 2; }
+usage() { echo "usage: $0 up|down|status [SUFFIX] (try --help)" >&2; exit 2; }
+if [ "${1:-}" = --help ] || [ "${1:-}" = -h ]; then
+  sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"  # the comment above, as help
+  exit 0
+fi
 [ $# -ge 1 ] && [ $# -le 2 ] || usage
 action=$1
 suffix=${2:+-$2}
@@ -91,7 +95,7 @@ up() {
 
 status() {
   for ns in "${all[@]}"; do
-    if ip netns list | grep -qw "$ns"; then
+    if ip netns list | awk '{print $1}' | grep -qxF "$ns"; then
       echo "$ns:"
       ip -n "$ns" -brief addr show | sed 's/^/  /'
     else

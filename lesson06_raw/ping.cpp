@@ -123,7 +123,10 @@ public:
         return std::nullopt;
     }
 
-    const Clock::time_point& sent_at(std::uint16_t sequence) { return sent_[sequence].first; }
+    Clock::time_point sent_at(std::uint16_t sequence) { return sent_[sequence].first; }
+    // Done with this probe: a reply that still comes is "late" and ignored. Keeps memory bounded
+    // however large -c and -s are.
+    void forget(std::uint16_t sequence) { sent_.erase(sequence); }
 
 private:
     Event interpret(const lesson06::Received& r)
@@ -312,6 +315,7 @@ int run_ping(const Options& o)
                     std::cout << " time=" << rtt_text(ms) << " ms\n";
                 }
             }
+            pinger.forget(sequence);
             // The next probe goes `interval` after this one was sent (at once in the lecture).
             if (i < o.count) {
                 const auto next = sent + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.interval_s));
