@@ -15,7 +15,7 @@
 #   sudo lesson06_raw/lab.sh down [SUFFIX]    remove it all
 #   sudo lesson06_raw/lab.sh status [SUFFIX]  list its namespaces and addresses
 #   sudo ip netns exec l06-client build/default/bin/ping --style iputils 10.61.3.2
-#   sudo ip netns exec l06-client build/default/bin/traceroute -n 10.61.3.2
+#   sudo ip netns exec l06-client build/default/bin/traceroute server     # hosts: client, router1, router2, server
 #   sudo ip netns exec l06-r1 build/default/bin/sniffer -i r1-c      # watch router1's client side
 #
 # A SUFFIX (the tests use their process id) lets several labs exist at once. Needs root (CAP_NET_ADMIN).
@@ -37,7 +37,32 @@ all=("$client" "$r1" "$r2" "$server")
 down() {
   for ns in "${all[@]}"; do
     ip netns del "$ns" 2>/dev/null || true  # deleting a namespace deletes its veth ends, and their peers
+    rm -rf "/etc/netns/$ns"
   done
+}
+
+# names NS: `ip netns exec NS` shows the files of /etc/netns/NS/ in place of /etc's. The lab's hosts
+# get names (traceroute without -n prints "router1 (10.61.1.1)") and a resolver on their own
+# loopback, where nothing answers: a name lookup fails at once and no query leaves the lab.
+names() {
+  mkdir -p "/etc/netns/$1"
+  cat >"/etc/netns/$1/hosts" <<HOSTS
+127.0.0.1 localhost
+::1 localhost
+10.61.1.2 client
+10.61.1.1 router1
+10.61.2.1 router1
+10.61.2.2 router2
+10.61.3.1 router2
+10.61.3.2 server
+fd61:1::2 client
+fd61:1::1 router1
+fd61:2::1 router1
+fd61:2::2 router2
+fd61:3::1 router2
+fd61:3::2 server
+HOSTS
+  echo "nameserver 127.0.0.1" >"/etc/netns/$1/resolv.conf"
 }
 
 # link NS1 IF1 NS2 IF2: one wire between two hosts.
@@ -54,6 +79,7 @@ up() {
   trap 'echo "lab.sh: setting up failed; removing what was made" >&2; down' ERR
   for ns in "${all[@]}"; do
     ip netns add "$ns"
+    names "$ns"
     ip -n "$ns" link set lo up
     # Neither routers nor hosts of the lab should talk IPv6 router discovery to anyone: keep it quiet.
     # No duplicate-address detection either (the link-local addresses too): usable the moment they exist.

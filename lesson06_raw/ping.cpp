@@ -59,6 +59,23 @@ struct Event {
     Clock::time_point sent;
 };
 
+// "router2 (10.61.2.2)" from a reverse lookup, or the bare address when names are not wanted or known.
+std::string source_text(const std::string& ip, bool named)
+{
+    if (!named)
+        return ip;
+    netlab::Endpoint ep;
+    try {
+        ep = lesson06::resolve_host(ip);
+    } catch (const netlab::ResolveError&) {
+        return ip;
+    }
+    char name[NI_MAXHOST];
+    if (getnameinfo(ep.sa(), ep.len, name, sizeof name, nullptr, 0, NI_NAMEREQD) != 0)
+        return ip;
+    return std::string(name) + " (" + ip + ")";
+}
+
 std::string seconds_text(double s) { return (std::ostringstream() << s).str(); }
 
 std::string rtt_text(double ms)  // iputils: fewer decimals as the time grows
@@ -270,6 +287,8 @@ int run_ping(const Options& o)
         netlab::trace("no raw socket allowed: using the unprivileged ICMP datagram socket");
     netlab::install_stop_handlers();  // Ctrl-C ends the run and still prints the statistics
 
+    // Given a name, iputils names the replies' source too ("router2 (10.61.2.2)"); given an address, not.
+    const bool named = target.ip() != o.host;
     Pinger pinger(o, target, std::move(*socket));
     Stats st;
     const auto started = Clock::now();
@@ -309,7 +328,8 @@ int run_ping(const Options& o)
                     std::snprintf(t, sizeof t, "%0.4f", ms);
                     std::cout << "Get pong in " << t << "ms\n";
                 } else {
-                    std::cout << event->bytes << " bytes from " << event->from << ": icmp_seq=" << sequence;
+                    std::cout << event->bytes << " bytes from " << source_text(event->from, named)
+                              << ": icmp_seq=" << sequence;
                     if (event->ttl >= 0)
                         std::cout << " ttl=" << event->ttl;
                     std::cout << " time=" << rtt_text(ms) << " ms\n";
