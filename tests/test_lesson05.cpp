@@ -193,7 +193,7 @@ TEST_CASE("http: field values trimmed, names case-insensitive, empty lines befor
     CHECK(p.requests[0].raw_head.starts_with("POST"));
 }
 
-TEST_CASE("http: 1.0 closes by default, keep-alive on request; 1.1 keeps alive unless Connection: close", "[http][unit]")
+TEST_CASE("http: 1.0 closes by default, keep-alive on request, 1.1 keeps alive unless Connection: close", "[http][unit]")
 {
     auto one = [](const std::string& bytes) {
         auto p = unit::parse_every_way(bytes);
@@ -224,7 +224,7 @@ TEST_CASE("http: pipelined requests come out in order, bodies and all", "[http][
     CHECK(p.requests[3].version == 10);
 }
 
-TEST_CASE("http: chunked bodies with extensions and trailers; bad chunks are 400", "[http][unit]")
+TEST_CASE("http: chunked bodies with extensions and trailers, bad chunks are 400", "[http][unit]")
 {
     const std::string head = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n";
     auto p = unit::parse_every_way(head + "4;name=value\r\nWiki\r\n5 ; x\r\npedia\r\nA\r\n in chunks\r\n0\r\nX-Sum: 42\r\n\r\n");
@@ -333,7 +333,7 @@ TEST_CASE("http: in_body() after the head (for 100-continue), partial(), EOF in 
     CHECK_FALSE(parser.partial());
 }
 
-TEST_CASE("http: responses by Content-Length, chunked, to EOF; HEAD, 1xx, 204 and 304 have no body", "[http][unit]")
+TEST_CASE("http: responses by Content-Length, chunked, to EOF, HEAD, 1xx, 204 and 304 have no body", "[http][unit]")
 {
     auto p = unit::responses_every_way("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello");
     REQUIRE(p.error == 0);
@@ -428,7 +428,7 @@ TEST_CASE("http: IMF-fixdate out, all three date forms in", "[http][unit]")
     CHECK_FALSE(http::parse_http_date("garbage"));
 }
 
-TEST_CASE("url: scheme, host, [::1], port, path, query; errors name what is wrong", "[http][unit][url]")
+TEST_CASE("url: scheme, host, [::1], port, path, query, errors name what is wrong", "[http][unit][url]")
 {
     auto u = http::parse_url("http://[::1]:8080/search?q=%D0%BF#top");
     CHECK(u.scheme == "http");
