@@ -351,7 +351,7 @@ int main(int argc, char** argv)
             ("d,directory", "directory to serve (default: the current one)", cxxopts::value<std::string>()->default_value("."))  //
             ("mime-types", "the MIME types file", cxxopts::value<std::string>()->default_value("/etc/mime.types"));
         http::add_server_options(cli);
-        cli.positional({"port"}, "[port]");
+        cli.positional({"port"}, "[port]  (default 8888, as --port)");
         auto args = cli.parse(argc, argv);
         if (!args.unmatched().empty())
             throw netlab::UsageError("unexpected argument '" + args.unmatched().front() + "'");

@@ -761,7 +761,9 @@ TEST_CASE("servers: keep-alive for 1.1 (curl re-uses the connection), close for 
         const auto h = c.response("HEAD");
         CHECK(h.status == 200);
         CHECK(h.body.empty());
-        CHECK(*h.headers.get("Content-Length") == std::to_string(r.body.size()));
+        if (program != "request_dump_server")  // its page shows the request, which differs
+            CHECK(*h.headers.get("Content-Length") == std::to_string(r.body.size()));
+        CHECK(h.headers.has("Content-Length"));
         REQUIRE(c.send("GET / HTTP/1.0\r\n\r\n"));
         CHECK(c.response().status == 200);
         CHECK(c.closed_by_server());
@@ -819,7 +821,7 @@ TEST_CASE("servers: bad input gets a clear status or a closed connection, the se
         {"bad chunk size", head + "Transfer-Encoding: chunked\r\n\r\nxyz\r\n", 400},
         {"body over --max-body", head + "Content-Length: 2000000\r\n\r\n", 413},
         {"HTTP/2.0", "GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505},
-        {"unknown method", "BREW / HTTP/1.1\r\nHost: x\r\n\r\n", 501},
+        {"unknown method", "BREW / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 501},
         {"Content-Length shorter than the body (the rest is a bad request)", head + "Content-Length: 1\r\n\r\nXGARBAGE\r\n\r\n", 400},
     };
     for (const auto& program : l05::kServers) {
@@ -837,8 +839,7 @@ TEST_CASE("servers: bad input gets a clear status or a closed connection, the se
             } else {
                 CHECK(answer.starts_with("HTTP/1.1 " + std::to_string(c.status) + " "));
             }
-            if (c.status != 501)
-                CHECK(contains(answer, "Connection: close"));
+            CHECK(contains(answer, "Connection: close"));
             CHECK(bad.eof);
             REQUIRE(bystander.send(l05::get("/")));
             CHECK(bystander.response().status == 200);
@@ -1002,8 +1003,8 @@ TEST_CASE("router_server --naive: one recv() per request, so a request in two wr
         Conn c(s.port);
         REQUIRE(c.send("GET /adm"));
         s.proc.expect_line("GET /adm");  // its one recv() returned just that
+        const auto answer = c.read_all();  // answered and closed before the request was finished
         c.send("in HTTP/1.1\r\nHost: x\r\n\r\n");
-        const auto answer = c.read_all();
         CHECK(answer.starts_with("HTTP/1.1 404 Not Found\r\n"));
         CHECK(answer.ends_with("Такого нет"));
     }
@@ -1065,7 +1066,6 @@ TEST_CASE("request_dump_server: prints the request exactly as received and shows
     CHECK_FALSE(contains(r.body, "<script>"));
     s.proc.expect_line("POST /<script>?a=1 HTTP/1.1\r");
     s.proc.expect_line("X-Odd:   spaced  \r");
-    s.proc.expect_line("hello");
     s.stop();
     CHECK(contains(s.proc.out(), req));
 }
