@@ -1509,3 +1509,46 @@ TEST_CASE("chromium: router_server's / and /admin, file_server's listing, its re
     dump.proc.expect_line("Sec-Fetch-Mode: navigate\r");
     dump.proc.expect_line("Sec-Fetch-Dest: document\r");
 }
+
+TEST_CASE("http_get: --http1.0 sends an HTTP/1.0 request and reads until the server closes", "[http_get]")
+{
+    Server s("request_dump_server");
+    auto r = l05::http_get({"-i", "--http1.0", l05::url(s.port, "/ten")});
+    CHECK(r.code == 0);
+    CHECK(contains(r.out, "Connection: close\r\n"));
+    CHECK(contains(r.out, "GET /ten HTTP/1.0\r\n"));
+    s.proc.expect_line("GET /ten HTTP/1.0\r");
+    auto eleven = l05::http_get({l05::url(s.port, "/eleven")});
+    CHECK(contains(eleven.out, "GET /eleven HTTP/1.1\r\n"));
+}
+
+TEST_CASE("http_get: --connect-timeout gives up on a connection that is never accepted", "[http_get][timeouts]")
+{
+    // A listener with a full accept queue (backlog 0, one connection already queued): the
+    // kernel drops further SYNs, so a connect() waits until the client gives up.
+    const auto port = free_port();
+    Process full({tool("python3"), "-c",
+                  "import socket,sys\ns=socket.socket(); s.bind(('127.0.0.1',int(sys.argv[1]))); s.listen(0)\n"
+                  "c=socket.create_connection(('127.0.0.1',int(sys.argv[1])))\nprint('full', flush=True)\n"
+                  "sys.stdin.read()\n",
+                  P(port)});
+    full.expect_line("full");
+    const auto start = std::chrono::steady_clock::now();
+    auto r = l05::http_get({"--connect-timeout", "0.3", l05::url(port)});
+    CHECK(r.code == 1);
+    CHECK(r.err == "http_get: connect to 127.0.0.1 port " + P(port) + " timed out after 300 ms\n");
+    CHECK(std::chrono::steady_clock::now() - start < 5s);
+}
+
+TEST_CASE("servers: --trace narrates the socket calls", "[servers][cli]")
+{
+    l05::TempDir dir;
+    for (const auto& program : l05::kServers) {
+        INFO(program);
+        l05::AnyServer s(program, dir.str(), {"--trace"});
+        CHECK(l05::ask(s.server.port, l05::get("/")).status == 200);
+        s.server.proc.expect_err_line("bind(");
+        s.server.proc.expect_err_line("accept(");
+        s.server.stop();
+    }
+}
