@@ -270,7 +270,15 @@ int fetch(Pool& pool, const std::string& text, const Options& o, std::FILE* out)
         } else {
             request_bytes = build_request(url, method, body, o);
         }
-        netlab::trace("request:\n" + request_bytes);
+        if (netlab::tracing()) {  // the request's head, as curl -v shows it
+            std::string_view head(request_bytes);
+            head = head.substr(0, head.find("\r\n\r\n"));
+            for (std::size_t at = 0; at <= head.size();) {
+                const auto end = std::min(head.find("\r\n", at), head.size());
+                netlab::trace("> " + std::string(head.substr(at, end - at)));
+                at = end + 2;
+            }
+        }
         Exchange ex = exchange(pool, url, wire_method, request_bytes, o, o.http10);
         const http::Response& r = ex.response;
         const bool redirect = (r.status == 301 || r.status == 302 || r.status == 303 || r.status == 307 || r.status == 308) &&
