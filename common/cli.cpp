@@ -31,6 +31,8 @@ void Cli::positional(std::vector<std::string> names, std::string help_text)
 {
     options_.parse_positional(names);
     options_.positional_help(help_text);
+    // cxxopts leaves options that may come positionally out of --help; list them (--host, --port...)
+    options_.show_positional_help();
     has_positional_ = true;
 }
 

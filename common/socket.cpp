@@ -11,6 +11,7 @@
 #include <iostream>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <thread>
 #include <unistd.h>
@@ -232,6 +233,14 @@ Fd open_socket(int family, int type, int protocol)
         fail(call, call, errno);
     trace(call + " = " + fdstr(fd));
     return Fd(fd);
+}
+
+void keep_alive(int fd, int idle_s)
+{
+    set_option(fd, SOL_SOCKET, SO_KEEPALIVE, 1, "SO_KEEPALIVE");
+    set_option(fd, IPPROTO_TCP, TCP_KEEPIDLE, idle_s, "TCP_KEEPIDLE");
+    set_option(fd, IPPROTO_TCP, TCP_KEEPINTVL, 2, "TCP_KEEPINTVL");  // then a probe every 2 s,
+    set_option(fd, IPPROTO_TCP, TCP_KEEPCNT, 3, "TCP_KEEPCNT");      // 3 unanswered and it is gone
 }
 
 void set_option(int fd, int level, int option, int value, const char* option_name)

@@ -90,6 +90,13 @@ void set_option(int fd, int level, int option, int value, const char* option_nam
 void bind_to(int fd, const Endpoint& ep);
 void listen_on(int fd, int backlog);
 Fd accept_from(int listener, Endpoint* peer = nullptr, int timeout_ms = -1);
+// TCP keepalive after `idle_s` seconds of silence (SO_KEEPALIVE, TCP_KEEPIDLE/INTVL/CNT). A client
+// that vanished without FIN or RST — its machine died, or its kernel gave up retransmitting the
+// FIN of a socket its program had already closed (seen after a burst of connections overflows a
+// backlog of 5) — is then answered for by its kernel with RST, or by silence: either way the
+// server's recv() fails within seconds instead of waiting out --timeout. A live client that is
+// merely quiet answers the probes and is never disturbed.
+void keep_alive(int fd, int idle_s = 5);
 void connect_to(int fd, const Endpoint& ep, int timeout_ms = -1);
 Endpoint local_endpoint(int fd);
 Endpoint peer_endpoint(int fd);

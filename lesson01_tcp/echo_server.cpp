@@ -33,6 +33,7 @@ void serve_basic(int listener, int timeout_ms)
         netlab::Fd client = netlab::accept_from(listener, &peer);
         std::cout << peer.python() << "\n";
         netlab::serve_client(peer.python(), [&] {
+            netlab::keep_alive(client.get());  // a client that vanished is noticed in seconds (socket.hpp)
             char buf[4096];
             const std::size_t n = netlab::recv_some(client.get(), buf, sizeof buf, timeout_ms);
             const std::string_view request(buf, n);
@@ -47,6 +48,7 @@ void serve_stream(int listener, int timeout_ms)
     netlab::Endpoint peer;
     netlab::Fd conn = netlab::accept_from(listener, &peer);
     std::cout << "Connected by " << peer.python() << "\n";
+    netlab::keep_alive(conn.get());  // a client that vanished is noticed in seconds (socket.hpp)
     char buf[1024];
     while (const std::size_t n = netlab::recv_some(conn.get(), buf, sizeof buf, timeout_ms))
         netlab::send_all(conn.get(), std::string_view(buf, n), timeout_ms);
@@ -60,6 +62,7 @@ void serve_logged(int listener, int timeout_ms)
         netlab::Fd client = netlab::accept_from(listener, &peer);
         std::cout << "Client connected from " << peer.python() << "\n";
         netlab::serve_client(peer.python(), [&] {
+            netlab::keep_alive(client.get());  // a client that vanished is noticed in seconds (socket.hpp)
             char buf[2048];
             const std::size_t n = netlab::recv_some(client.get(), buf, sizeof buf, timeout_ms);
             if (n > 0) {

@@ -16,48 +16,15 @@
 // stops there, and reports a message cut short.
 //
 // Run the pair:   ./framed_server [--object]   then   ./framed_client [--object]
+#include "framing.hpp"
+
 #include "common/cli.hpp"
 #include "common/error.hpp"
 #include "common/socket.hpp"
 #include "common/text.hpp"
 
 #include <iostream>
-#include <nlohmann/json.hpp>
 
-namespace {
-constexpr std::size_t kHeaderSize = 10;
-constexpr std::size_t kMaxMessage = 1 << 20;  // a header from a stranger may claim anything
-
-std::size_t parse_header(std::string_view header)
-{
-    std::size_t pos = 0;
-    while (pos < header.size() && header[pos] == ' ')
-        ++pos;
-    std::size_t value = 0, digits = 0;
-    for (; pos < header.size() && header[pos] >= '0' && header[pos] <= '9'; ++pos, ++digits)
-        value = value * 10 + static_cast<std::size_t>(header[pos] - '0');
-    while (pos < header.size() && header[pos] == ' ')
-        ++pos;
-    if (digits == 0 || digits > 7 || pos != header.size() || value > kMaxMessage)
-        throw std::runtime_error("bad header " + netlab::python_bytes(header));
-    return value;
-}
-
-// {"1": "hi", "2": "there"} printed as Python prints the unpickled dict {1: 'hi', 2: 'there'}.
-std::string python_dict(const std::string& json_text)
-{
-    const auto obj = nlohmann::json::parse(json_text);
-    if (!obj.is_object())
-        throw std::runtime_error("object message is not a JSON object: " + json_text);
-    std::string out = "{";
-    for (const auto& [key, value] : obj.items()) {
-        const bool numeric = !key.empty() && key.find_first_not_of("0123456789") == std::string::npos;
-        out += (out.size() > 1 ? ", " : "") + (numeric ? key : "'" + key + "'") + ": ";
-        out += value.is_string() ? "'" + value.get<std::string>() + "'" : value.dump();
-    }
-    return out + "}";
-}
-}  // namespace
 
 int main(int argc, char** argv)
 {
@@ -81,20 +48,20 @@ int main(int argc, char** argv)
             // One chunk may complete a message and start the next: loop until we need more bytes.
             for (bool progress = true; progress;) {
                 progress = false;
-                if (new_msg && full_msg.size() >= kHeaderSize) {
-                    std::cout << "new msg len: " << netlab::python_bytes(std::string_view(full_msg).substr(0, kHeaderSize)) << "\n";
-                    msglen = parse_header(std::string_view(full_msg).substr(0, kHeaderSize));
+                if (new_msg && full_msg.size() >= framing::kHeaderSize) {
+                    std::cout << "new msg len: " << netlab::python_bytes(std::string_view(full_msg).substr(0, framing::kHeaderSize)) << "\n";
+                    msglen = framing::parse_header(std::string_view(full_msg).substr(0, framing::kHeaderSize));
                     new_msg = false;
                 }
                 if (new_msg)
                     break;
                 std::cout << "full message length: " << msglen << "\n";
-                std::cout << std::min(full_msg.size(), kHeaderSize + msglen) << "\n";
-                if (full_msg.size() >= kHeaderSize + msglen) {
-                    const std::string message = full_msg.substr(kHeaderSize, msglen);
-                    full_msg.erase(0, kHeaderSize + msglen);
+                std::cout << std::min(full_msg.size(), framing::kHeaderSize + msglen) << "\n";
+                if (full_msg.size() >= framing::kHeaderSize + msglen) {
+                    const std::string message = full_msg.substr(framing::kHeaderSize, msglen);
+                    full_msg.erase(0, framing::kHeaderSize + msglen);
                     new_msg = true;
-                    std::cout << "full msg recvd\n" << (object ? python_dict(message) : message) << "\n";
+                    std::cout << "full msg recvd\n" << (object ? framing::python_dict(message) : message) << "\n";
                     progress = !full_msg.empty();
                 }
             }

@@ -10,23 +10,14 @@
 // know where one message ends, however the bytes are split between recv() calls.
 //
 // Run the pair:   ./framed_server [--object]   then   ./framed_client [--object]
+#include "framing.hpp"
+
 #include "common/cli.hpp"
 #include "common/socket.hpp"
 #include "common/text.hpp"
 
 #include <iostream>
 #include <nlohmann/json.hpp>
-
-namespace {
-constexpr std::size_t kHeaderSize = 10;
-
-std::string frame(const std::string& payload)
-{
-    std::string header = std::to_string(payload.size());
-    header.resize(kHeaderSize, ' ');  // f"{len(msg):<10}"
-    return header + payload;
-}
-}  // namespace
 
 int main(int argc, char** argv)
 {
@@ -40,7 +31,7 @@ int main(int argc, char** argv)
         std::string payload = args["message"].as<std::string>();
         if (object)
             payload = nlohmann::json{{"1", "hi"}, {"2", "there"}}.dump();
-        const std::string msg = frame(payload);
+        const std::string msg = framing::frame(payload);
         netlab::install_stop_handlers();
 
         netlab::Fd s = netlab::tcp_listen(cli.host(), cli.port(), 5);

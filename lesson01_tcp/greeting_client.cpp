@@ -15,9 +15,9 @@ int main(int argc, char** argv)
     return netlab::run([&] {
         netlab::Cli cli("greeting_client", "Connects and prints what the server sends (lecture 001)",
                         "127.0.0.1", 12345);
-        cli.add()("timeout", "seconds to wait for the server", cxxopts::value<double>()->default_value("10"));
-        auto args = cli.parse(argc, argv);
-        const int timeout_ms = static_cast<int>(args["timeout"].as<double>() * 1000);
+        cli.add_timeout(10);  // how long to wait for the server; like every --timeout, above 0
+        cli.parse(argc, argv);
+        const int timeout_ms = cli.timeout_ms();
 
         netlab::Fd sock = netlab::tcp_connect(cli.host(), cli.port(), timeout_ms);
         std::cout << netlab::recv_until_eof(sock.get(), 1 << 20, timeout_ms) << "\n";

@@ -71,6 +71,7 @@ int main(int argc, char** argv)
             netlab::Fd sock = netlab::accept_from(srv.get(), &peer);
             const std::string who = peer.ip() + ":" + std::to_string(peer.port());
             netlab::serve_client(peer.python(), [&] {
+                netlab::keep_alive(sock.get());  // a client that vanished is noticed in seconds (socket.hpp)
                 std::string pending;  // a letter cut in half by recv() waits for its other half
                 char buf[1024];
                 while (const std::size_t n = netlab::recv_some(sock.get(), buf, sizeof buf, cli.timeout_ms())) {

@@ -40,6 +40,7 @@ int main(int argc, char** argv)
             netlab::Fd conn = netlab::accept_from(listener.get(), &peer);
             std::cout << "Connection from " << peer.python() << "\n";
             netlab::serve_client(peer.python(), [&] {
+                netlab::keep_alive(conn.get());  // a client that vanished is noticed in seconds (socket.hpp)
                 const auto start = std::chrono::steady_clock::now();
                 std::size_t total = 0, calls = 0, smallest = SIZE_MAX, largest = 0, first_bad = SIZE_MAX;
                 while (const std::size_t n = netlab::recv_some(conn.get(), buf.data(), buf.size(), cli.timeout_ms())) {

@@ -25,6 +25,7 @@ void serve_one_until_eof(int listener, int timeout_ms)
     netlab::Endpoint peer;
     netlab::Fd conn = netlab::accept_from(listener, &peer);
     std::cout << "connected: " << peer.python() << "\n";
+    netlab::keep_alive(conn.get());  // a client that vanished is noticed in seconds (socket.hpp)
     std::string pending;  // bytes of a letter whose rest has not arrived yet
     char buf[1024];
     while (const std::size_t n = netlab::recv_some(conn.get(), buf, sizeof buf, timeout_ms)) {
@@ -42,6 +43,7 @@ void serve_per_request(int listener, int timeout_ms)
         netlab::Endpoint peer;
         netlab::Fd conn = netlab::accept_from(listener, &peer);
         netlab::serve_client(peer.python(), [&] {
+            netlab::keep_alive(conn.get());  // a client that vanished is noticed in seconds (socket.hpp)
             char buf[1024];
             std::string data(buf, netlab::recv_some(conn.get(), buf, sizeof buf, timeout_ms));
             // .strip() in the lecture: surrounding whitespace (nc's newline) is dropped.

@@ -19,6 +19,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <ctime>
 #include <optional>
 #include <string>
@@ -163,6 +164,39 @@ inline std::string ascii_code(std::uint32_t id)
         code += (c >= 0x20 && c < 0x7f) ? c : '?';
     }
     return code;
+}
+
+// 8 hex digits of seconds, 8 of fraction: how ntpq and tcpdump show a timestamp.
+inline std::string hex(Timestamp t)
+{
+    char text[24];
+    std::snprintf(text, sizeof text, "%08x.%08x", static_cast<unsigned>(t >> 32), static_cast<unsigned>(t));
+    return text;
+}
+
+// Why a datagram that came back to a client cannot be trusted as the answer to the request it
+// sent at `sent`, or "" if it can: the client's checks of RFC 4330 §5, in the order they fail.
+// `packet` is decode(data). This is all the parsing a reply gets, so it is what the fuzzer runs.
+inline std::string reply_problem(std::string_view data, const std::optional<Packet>& p, Timestamp sent)
+{
+    if (!p)
+        return std::to_string(data.size()) + " bytes, shorter than the " + std::to_string(kPacketSize) +
+               "-byte SNTP header";
+    if (p->mode != kServer)
+        return "mode " + std::to_string(p->mode) + " (" + mode_name(p->mode) + "), expected 4 (server)";
+    if (p->version == 0)  // RFC 4330 §5: "discard the server message if ... the VN field is zero"
+        return "version number 0";
+    if (p->originate != sent)
+        return "originate timestamp " + hex(p->originate) + " does not echo our transmit timestamp " + hex(sent);
+    if (p->stratum == 0)
+        return "kiss-o'-death (stratum 0, code " + ascii_code(p->reference_id) + ")";
+    if (p->leap == 3)
+        return "leap indicator 3: the server's clock is not synchronized";
+    if (p->stratum > 15)  // 16 means "unsynchronized" (RFC 5905); 17-255 are reserved
+        return "stratum " + std::to_string(p->stratum) + ": the server's clock is not synchronized";
+    if (p->transmit == 0)
+        return "transmit timestamp is zero";
+    return "";
 }
 
 }  // namespace ntp

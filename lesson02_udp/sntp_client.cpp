@@ -104,34 +104,6 @@ bool same_address(const netlab::Endpoint& a, const netlab::Endpoint& b)
 // first keeps full precision (a double of "seconds since 1900" would lose the microseconds).
 double diff(ntp::Timestamp a, ntp::Timestamp b) { return static_cast<double>(static_cast<std::int64_t>(a - b)) / 4294967296.0; }
 
-std::string hex(ntp::Timestamp t)
-{
-    char text[24];
-    std::snprintf(text, sizeof text, "%08x.%08x", static_cast<unsigned>(t >> 32), static_cast<unsigned>(t));
-    return text;
-}
-
-// Why this reply cannot be trusted, or "" if it can (RFC 4330 §5, the client's checks).
-std::string check(std::string_view data, const std::optional<ntp::Packet>& p, const Server& server)
-{
-    if (!p)
-        return std::to_string(data.size()) + " bytes, shorter than the " + std::to_string(ntp::kPacketSize) +
-               "-byte SNTP header";
-    if (p->mode != ntp::kServer)
-        return "mode " + std::to_string(p->mode) + " (" + ntp::mode_name(p->mode) + "), expected 4 (server)";
-    if (p->originate != server.sent)
-        return "originate timestamp " + hex(p->originate) + " does not echo our transmit timestamp " + hex(server.sent);
-    if (p->stratum == 0)
-        return "kiss-o'-death (stratum 0, code " + ntp::ascii_code(p->reference_id) + ")";
-    if (p->leap == 3)
-        return "leap indicator 3: the server's clock is not synchronized";
-    if (p->stratum > 15)  // 16 means "unsynchronized" (RFC 5905); 17-255 are reserved
-        return "stratum " + std::to_string(p->stratum) + ": the server's clock is not synchronized";
-    if (p->transmit == 0)
-        return "transmit timestamp is zero";
-    return "";
-}
-
 void print_reply(const netlab::Endpoint& from, const ntp::Packet& p, ntp::Timestamp t1, ntp::Timestamp t4)
 {
     // RFC 4330 §5: T1 we sent, T2 the server received, T3 the server sent, T4 we received.
@@ -186,7 +158,7 @@ void collect_replies(int sock, std::vector<Server*>& waiting, int timeout_ms)
             report("Ignored " + std::to_string(n) + " bytes from " + from.python() + ": not a server we are waiting for");
             continue;
         }
-        if (std::string why = check(datagram, reply, *server); !why.empty()) {
+        if (std::string why = ntp::reply_problem(datagram, reply, server->sent); !why.empty()) {
             report("Reply from " + server->shown.python() + " rejected: " + why);
             server->rejected = why;  // it stays in `waiting`: its genuine reply may still come
             continue;

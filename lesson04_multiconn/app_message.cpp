@@ -1,21 +1,13 @@
 // app_message.cpp — framing and parsing for the lecture 002 application protocol.
 #include "app_message.hpp"
 
+#include "common/json.hpp"
+
 #include <bit>
 
 namespace app {
 
 namespace {
-// nlohmann's messages start with "[json.exception.parse_error.101] "; the rest is the useful part.
-std::string json_error_text(const std::exception& e)
-{
-    std::string text = e.what();
-    if (text.rfind("[json.exception.", 0) == 0)
-        if (auto end = text.find("] "); end != std::string::npos)
-            text.erase(0, end + 2);
-    return text;
-}
-
 std::string byteorder() { return std::endian::native == std::endian::little ? "little" : "big"; }
 }  // namespace
 
@@ -45,9 +37,9 @@ Json json_decode(std::string_view bytes, const std::string& encoding)
     if (encoding != "utf-8" && encoding != "utf8" && encoding != "ascii")
         throw ProtocolError("unsupported content-encoding '" + encoding + "' for JSON");
     try {
-        return Json::parse(bytes);
-    } catch (const Json::exception& e) {
-        throw ProtocolError("invalid JSON: " + json_error_text(e));
+        return netlab::parse_json<Json>(bytes);
+    } catch (const netlab::JsonError& e) {
+        throw ProtocolError(std::string("invalid JSON: ") + e.what());
     }
 }
 
@@ -91,9 +83,9 @@ void MessageReader::process_jsonheader()
         return;
     Json header;
     try {
-        header = Json::parse(std::string_view(buffer_).substr(0, jsonheader_len_));
-    } catch (const Json::exception& e) {
-        throw ProtocolError("invalid JSON header: " + json_error_text(e));
+        header = netlab::parse_json<Json>(std::string_view(buffer_).substr(0, jsonheader_len_));
+    } catch (const netlab::JsonError& e) {
+        throw ProtocolError(std::string("invalid JSON header: ") + e.what());
     }
     buffer_.erase(0, jsonheader_len_);
     if (!header.is_object())

@@ -32,6 +32,7 @@ void serve_forever(int listener, bool quiet, int timeout_ms)
             std::cout << "Connection from " << name << ".\n";
         // Everything below blocks: while we are in here, nobody else is served.
         netlab::serve_client(name, [&] {
+            netlab::keep_alive(client.get());  // a client that vanished is noticed in seconds (socket.hpp)
             upper::Utf8Stream text;
             char buf[4096];
             while (const std::size_t n = netlab::recv_some(client.get(), buf, sizeof buf, timeout_ms)) {

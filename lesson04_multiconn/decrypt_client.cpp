@@ -21,6 +21,7 @@
 
 #include "common/cli.hpp"
 #include "common/error.hpp"
+#include "common/json.hpp"
 #include "common/socket.hpp"
 
 #include <iostream>
@@ -58,9 +59,9 @@ int main(int argc, char** argv)
             throw std::runtime_error("the server closed the connection without an answer");
         app::Json answer;
         try {
-            answer = app::Json::parse(*line);
-        } catch (const app::Json::exception&) {
-            throw std::runtime_error("the server's answer is not JSON: " + *line);
+            answer = netlab::parse_json<app::Json>(*line);
+        } catch (const netlab::JsonError& e) {
+            throw std::runtime_error(std::string("the server's answer is not JSON (") + e.what() + ")");
         }
         if (answer.is_object() && answer.contains("error")) {
             std::cerr << "decrypt_client: server error: " << answer["error"].get<std::string>() << "\n";

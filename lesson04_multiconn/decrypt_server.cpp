@@ -27,6 +27,7 @@
 // Run the pair:   ./decrypt_server      ./decrypt_client khoor zruog   (or --encrypt hello world)
 #include "app_python.hpp"
 #include "decrypt_cipher.hpp"
+#include "decrypt_request.hpp"
 
 #include "common/cli.hpp"
 #include "common/error.hpp"
@@ -43,7 +44,6 @@
 namespace {
 
 constexpr std::size_t kMaxLine = 64 * 1024;
-constexpr std::size_t kMaxWords = 1000;
 
 std::mutex g_out;
 void say(const std::string& line)
@@ -53,28 +53,6 @@ void say(const std::string& line)
 }
 
 const std::map<std::string, std::string> g_dictionary = decrypt::dictionary();
-
-struct BadRequest : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-
-app::Json parse_request(const std::string& line)
-{
-    app::Json words;
-    try {
-        words = app::Json::parse(line);
-    } catch (const app::Json::exception&) {
-        throw BadRequest("not JSON: expected a list of words such as [\"khoor\", \"zruog\"]");
-    }
-    if (!words.is_array())
-        throw BadRequest("not a list: " + app::json_dumps(words));
-    if (words.size() > kMaxWords)
-        throw BadRequest("too many words: " + std::to_string(words.size()) + " (at most " + std::to_string(kMaxWords) + ")");
-    for (const auto& word : words)
-        if (!word.is_string())
-            throw BadRequest("not a word: " + app::json_dumps(word));
-    return words;
-}
 
 app::Json decrypt_words(const app::Json& words)
 {
@@ -91,12 +69,13 @@ void serve(int sock, const std::string& addr, int timeout_ms)
 {
     say("Connection from address " + addr);
     try {
+        netlab::keep_alive(sock);  // a client that vanished is noticed in seconds (socket.hpp)
         netlab::LineReader reader(sock, kMaxLine);
         while (auto line = reader.next(timeout_ms)) {
             app::Json request;
             try {
-                request = parse_request(*line);
-            } catch (const BadRequest& e) {
+                request = decrypt::parse_request(*line);
+            } catch (const decrypt::BadRequest& e) {
                 say("Error from " + addr + ": " + e.what());
                 netlab::send_all(sock, app::json_dumps({{"error", e.what()}}) + "\n", timeout_ms);
                 break;

@@ -143,6 +143,7 @@ private:
         std::signal(SIGCHLD, SIG_DFL);
         int status = 1;
         try {  // nothing may escape: up the stack is the parent's accept loop
+            netlab::keep_alive(client.get());  // a client that vanished is noticed in seconds (socket.hpp)
             status = client_handler(std::move(client), name, limits_);
         } catch (const std::exception& e) {
             std::cerr << kProgram << ": client " << name << ": " << e.what() << "\n";

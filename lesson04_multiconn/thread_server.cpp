@@ -105,6 +105,7 @@ private:
         if (!limits_.quiet)
             say("Connection from address " + name);
         netlab::serve_client(name, [&] {
+            netlab::keep_alive(client.get());  // a client that vanished is noticed in seconds (socket.hpp)
             upper::Utf8Stream text;
             char buf[1024];
             while (const std::size_t n = netlab::recv_some(client.get(), buf, sizeof buf, limits_.idle_ms)) {

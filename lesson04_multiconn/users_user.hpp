@@ -8,6 +8,8 @@
 
 #include "app_python.hpp"
 
+#include "common/json.hpp"
+
 #include <stdexcept>
 #include <string>
 
@@ -41,8 +43,10 @@ inline User parse_line(const std::string& line)
 {
     app::Json j;
     try {
-        j = app::Json::parse(line);
-    } catch (const app::Json::exception&) {
+        j = netlab::parse_json<app::Json>(line);
+    } catch (const netlab::JsonTooDeep& e) {
+        throw std::invalid_argument(std::string("expected {\"name\": ..., \"age\": ...}: ") + e.what());
+    } catch (const netlab::JsonError&) {
         throw std::invalid_argument("not JSON: expected {\"name\": ..., \"age\": ...}");
     }
     if (!j.is_object() || !j.contains("name") || !j.contains("age"))

@@ -73,6 +73,7 @@ while True:
     elif mode == 'kod': s.sendto(reply(request, stratum=0, refid=b'RATE'), addr)
     elif mode == 'alarm': s.sendto(reply(request, li_vn_mode=0xe4), addr)
     elif mode == 'unsync': s.sendto(reply(request, stratum=16), addr)
+    elif mode == 'vn0': s.sendto(reply(request, li_vn_mode=0x04), addr)
     elif mode == 'flood':
         for n in range(30): s.sendto(bytes(n), addr)
     elif mode == 'stranger': socket.socket(family, socket.SOCK_DGRAM).sendto(good, addr)
@@ -468,6 +469,7 @@ TEST_CASE("sntp: malformed replies are rejected with a clear message, never a cr
         {"kod", "kiss-o'-death (stratum 0, code RATE)"},
         {"alarm", "leap indicator 3: the server's clock is not synchronized"},
         {"unsync", "stratum 16: the server's clock is not synchronized"},
+        {"vn0", "version number 0"},  // RFC 4330 §5: discard a reply whose VN is 0
     };
     for (const Case& k : cases) {
         INFO(k.mode);
@@ -679,20 +681,22 @@ TEST_CASE("real NTP client: chronyd -Q measures its offset from sntp_server", "[
     server.stop();
 }
 
-TEST_CASE("real NTP client: ntpsec's sntp and ntpdate -q against sntp_server on port 123 in a private namespace",
+TEST_CASE("real NTP client: ntpsec's ntpdig and ntpdate -q against sntp_server on port 123 in a private namespace",
           "[sntp][interop][root]")
 {
     if (!is_root())
         NETLAB_SKIP("a network namespace needs root");
-    // sntp/ntpdate cannot be told another port than 123; a namespace of our own has 123 free.
+    // ntpdig/ntpdate cannot be told another port than 123; a namespace of our own has 123 free.
+    // (ntpdig is ntpsec's SNTP client: Debian 12's `sntp` package was only a link to it, and
+    // Debian 13 has no `sntp` at all; package ntpsec-ntpdig is in both.)
     NetNs ns;
     if (!ns.error.empty())
         NETLAB_SKIP("cannot set up a network namespace: " + ns.error);
     Process server(ns.exec({bin("sntp_server"), "--host", "127.0.0.1", "--port", "123", "--stratum", "5"}));
     CHECK(server.expect_line("SNTP server on") == "SNTP server on ('127.0.0.1', 123), stratum 5");
-    auto sntp = run(ns.exec({tool("sntp"), "-t", "5", "127.0.0.1"}));
-    CHECK(sntp.code == 0);
-    CHECK(sntp.out.ends_with(" 127.0.0.1 s5 no-leap\n"));
+    auto ntpdig = run(ns.exec({tool("ntpdig"), "-t", "5", "127.0.0.1"}));
+    CHECK(ntpdig.code == 0);
+    CHECK(ntpdig.out.ends_with(" 127.0.0.1 s5 no-leap\n"));
     auto ntpdate = run(ns.exec({tool("ntpdate"), "-q", "-t", "5", "127.0.0.1"}));  // its own default is 1 s
     CHECK(ntpdate.code == 0);
     CHECK(ntpdate.out.ends_with(" 127.0.0.1 s5 no-leap\n"));

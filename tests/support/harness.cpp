@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <fstream>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <random>
 #include <sstream>
@@ -384,5 +385,25 @@ Result python(const std::string& code, std::vector<std::string> args)
 }
 
 bool contains(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
+
+bool vanish_without_a_trace(std::uint16_t port)
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(port);
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof to) < 0) {
+        const int err = errno;
+        ::close(fd);
+        throw std::runtime_error("connect to port " + std::to_string(port) + ": " + std::strerror(err));
+    }
+    const int on = 1;
+    const bool repair = ::setsockopt(fd, IPPROTO_TCP, TCP_REPAIR, &on, sizeof on) == 0;
+    ::close(fd);  // in repair mode: silently; otherwise an ordinary FIN
+    return repair;
+}
 
 }  // namespace netlab::test

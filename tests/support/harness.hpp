@@ -132,4 +132,10 @@ bool eventually(Condition condition, Ms deadline = kDeadline)
 // Descriptors open in process `pid` (from /proc/<pid>/fd).
 int open_fd_count(pid_t pid);
 
+// Connects to 127.0.0.1:port, then disappears without a FIN or a RST, as a client whose machine
+// died: the socket is put in TCP repair mode, where close() sends nothing. The server is left
+// with a half-open connection that only a keepalive probe (answered by RST) or a timeout ends.
+// Returns false when this process may not use repair mode (it needs CAP_NET_ADMIN: root).
+bool vanish_without_a_trace(std::uint16_t port);
+
 }  // namespace netlab::test
