@@ -2,6 +2,7 @@
 
 #include "common/error.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <chrono>
@@ -103,6 +104,10 @@ bool known_method(std::string_view m)
 // The request line as python's log shows it: control bytes escaped.
 std::string printable(std::string_view s)
 {
+    if (s.size() <= 200 && std::none_of(s.begin(), s.end(), [](char c) {
+            return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+        }))
+        return std::string(s);
     std::string out;
     for (char c : s.substr(0, 200)) {
         const auto u = static_cast<unsigned char>(c);
@@ -188,11 +193,21 @@ struct Server::Impl {
         log_buf += c.ip + " - - [" + log_date + "] " + message + "\n";
     }
 
-    void flush_log()
+    // The log is written with one write() per 100 ms (or per 64 KiB): a write per request would
+    // cost as much as serving a small file.
+    void flush_log(bool now)
     {
-        if (log_buf.empty())
+        if (log_buf.empty() || (!now && log_buf.size() < 64 * 1024))
             return;
-        std::cerr << log_buf << std::flush;
+        std::size_t done = 0;
+        while (done < log_buf.size()) {
+            const ssize_t n = ::write(STDERR_FILENO, log_buf.data() + done, log_buf.size() - done);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                break;  // stderr is gone: the log is lost, the serving goes on
+            done += static_cast<std::size_t>(n);
+        }
         log_buf.clear();
     }
 
@@ -202,22 +217,35 @@ struct Server::Impl {
         refresh_dates();
         const bool head = req && req->method == "HEAD";
         const bool keep = req && req->keep_alive() && !reply.close;
-        Response r;
-        r.version = 11;
-        r.status = reply.status;
-        r.headers.add("Server", config.server);
-        r.headers.add("Date", date_field);
-        for (const Field& f : reply.headers.fields())
-            r.headers.add(f.name, f.value);
+        // The head is written straight into the output buffer: no message object per answer.
         const bool bodiless = reply.status < 200 || reply.status == 204 || reply.status == 304;
         const std::uint64_t length = reply.file ? reply.file_length : reply.body.size();
-        if (!bodiless && !r.headers.has("Content-Length"))
-            r.headers.add("Content-Length", std::to_string(length));
+        std::string& o = c.out;
+        o += "HTTP/1.1 ";
+        o += std::to_string(reply.status);
+        o += ' ';
+        o += reason_phrase(reply.status);
+        o += "\r\nServer: ";
+        o += config.server;
+        o += "\r\nDate: ";
+        o += date_field;
+        o += "\r\n";
+        for (const Field& f : reply.headers.fields()) {
+            o += f.name;
+            o += ": ";
+            o += f.value;
+            o += "\r\n";
+        }
+        if (!bodiless && !reply.headers.has("Content-Length")) {
+            o += "Content-Length: ";
+            o += std::to_string(length);
+            o += "\r\n";
+        }
         if (!keep)
-            r.headers.add("Connection", "close");
+            o += "Connection: close\r\n";
         else if (req->version == 10)
-            r.headers.add("Connection", "keep-alive");
-        c.out += serialize_head(r);
+            o += "Connection: keep-alive\r\n";
+        o += "\r\n";
         if (!head && !bodiless) {
             if (reply.file && reply.file_length > 0) {
                 c.file = std::move(reply.file);
@@ -228,7 +256,17 @@ struct Server::Impl {
                 c.out += reply.body;
             }
         }
-        log(c, "\"" + printable(request_line) + "\" " + std::to_string(reply.status) + " -");
+        if (config.access_log) {  // appended piece by piece: this runs for every request
+            refresh_dates();
+            log_buf += c.ip;
+            log_buf += " - - [";
+            log_buf += log_date;
+            log_buf += "] \"";
+            log_buf += printable(request_line);
+            log_buf += "\" ";
+            log_buf += std::to_string(reply.status);
+            log_buf += " -\n";
+        }
         if (!keep)
             c.close_after = true;
     }
@@ -472,7 +510,7 @@ struct Server::Impl {
         std::array<epoll_event, 256> ready{};
         auto last_sweep = Clock::now();
         while (!netlab::stop_requested()) {
-            const int n = ::epoll_pwait(epoll.get(), ready.data(), ready.size(), 250, &wait_mask);
+            const int n = ::epoll_pwait(epoll.get(), ready.data(), ready.size(), 100, &wait_mask);
             if (n < 0 && errno == EINTR)
                 continue;
             if (n < 0)
@@ -490,10 +528,11 @@ struct Server::Impl {
             if (Clock::now() - last_sweep >= std::chrono::milliseconds(100)) {
                 sweep();
                 last_sweep = Clock::now();
+                flush_log(true);
             }
-            flush_log();
+            flush_log(false);
         }
-        flush_log();
+        flush_log(true);
     }
 };
 
