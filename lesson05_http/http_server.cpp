@@ -139,6 +139,7 @@ struct Connection {
     bool request_started = false;
     Clock::time_point request_start;  // first byte of the request in progress
     Clock::time_point last_activity;
+    Clock::time_point linger_start;  // the lingering close lasts 2 s however much the client still sends
     std::uint32_t events = 0;
 
     Connection(Limits limits) : parser(limits) {}
@@ -363,7 +364,7 @@ struct Server::Impl {
     {
         ::shutdown(c.fd.get(), SHUT_WR);
         c.lingering = true;
-        c.last_activity = Clock::now();
+        c.linger_start = Clock::now();
         if (c.events != EPOLLIN) {
             watch(EPOLL_CTL_MOD, c.fd.get(), EPOLLIN);
             c.events = EPOLLIN;
@@ -472,7 +473,7 @@ struct Server::Impl {
         std::vector<int> expired;
         for (auto& [fd, c] : conns) {
             if (c->lingering) {
-                if (now - c->last_activity > std::chrono::seconds(2))
+                if (now - c->linger_start > std::chrono::seconds(2))
                     expired.push_back(fd);
             } else if (c->sending()) {
                 if (now - c->last_activity > header)
