@@ -722,6 +722,11 @@ TEST_CASE("servers: SIGINT and SIGTERM stop each server within 2 s with status 0
             for (bool with_client : {false, true}) {
                 INFO(program << " signal " << sig << " client " << with_client);
                 l05::AnyServer s(program, dir.str());
+                // An answer first: it proves the port is this server's (ports are picked at random,
+                // and other tests run in parallel) and that its signal handlers are in place.
+                const auto ready = l05::ask(s.server.port, l05::get("/"));
+                REQUIRE(ready.status == 200);
+                REQUIRE(contains(*ready.headers.get("Server"), "netlab"));
                 std::optional<Conn> c;
                 if (with_client) {
                     c.emplace(s.server.port);
@@ -986,6 +991,7 @@ TEST_CASE("router_server --naive: SIGINT and SIGTERM stop it within 2 s, idle an
         for (bool with_client : {false, true}) {
             INFO("signal " << sig << " client " << with_client);
             Server s("router_server", {"--naive"});
+            REQUIRE(l05::ask(s.port, l05::get("/")).body == "Привет!");  // it is ours, and ready
             std::optional<Conn> c;
             if (with_client) {
                 c.emplace(s.port);
