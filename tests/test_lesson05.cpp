@@ -1,0 +1,1582 @@
+// Tests for lesson05_http: HTTP by hand.
+//
+// Part 1 — the HTTP module (lesson05_http library): unit tests of every RFC 9112 rule the parsers
+// enforce. Each message is parsed three ways — in one piece, one byte at a time, and cut in two
+// at every byte boundary — and must give the same result (or the same error status) every time.
+//
+// Part 2 — the programs, against real peers (curl, python3's http.client and urllib, python3 -m
+// http.server, openssl, chromium, wrk) and against misbehaving raw-socket clients driven from
+// here: each bad input gets a clear status or a closed connection, the server goes on serving the
+// others, and its descriptor count comes back.
+#include "support/catch.hpp"
+#include "support/harness.hpp"
+
+#include "http_message.hpp"
+#include "url.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+using namespace netlab::test;
+
+namespace unit {
+
+// Parses every request in `bytes`, fed in pieces of `step` bytes (0: all at once). Returns the
+// requests, or the ParseError's status as a negative number in `error`.
+struct Parsed {
+    std::vector<http::Request> requests;
+    int error = 0;
+};
+
+Parsed parse_requests(const std::string& bytes, std::size_t step, http::Limits limits = {}, std::size_t cut = 0)
+{
+    Parsed p;
+    http::RequestParser parser(limits);
+    auto feed = [&](std::string_view piece) {
+        parser.feed(piece);
+        while (auto r = parser.next())
+            p.requests.push_back(std::move(*r));
+    };
+    try {
+        if (cut > 0) {
+            feed(std::string_view(bytes).substr(0, cut));
+            feed(std::string_view(bytes).substr(cut));
+        } else if (step == 0) {
+            feed(bytes);
+        } else {
+            for (std::size_t i = 0; i < bytes.size(); i += step)
+                feed(std::string_view(bytes).substr(i, step));
+        }
+    } catch (const http::ParseError& e) {
+        p.error = e.status();
+    }
+    return p;
+}
+
+std::string describe(const Parsed& p)
+{
+    std::string s = "error=" + std::to_string(p.error) + " n=" + std::to_string(p.requests.size());
+    for (const auto& r : p.requests) {
+        s += " [" + r.method + " " + r.target + " v" + std::to_string(r.version) + " body=" + r.body;
+        for (const auto& f : r.headers.fields())
+            s += " " + f.name + ":" + f.value;
+        for (const auto& f : r.trailers.fields())
+            s += " T" + f.name + ":" + f.value;
+        s += " raw=" + std::to_string(r.raw_head.size()) + "]";
+    }
+    return s;
+}
+
+// The same result whole, byte by byte and cut at each boundary; returns it.
+Parsed parse_every_way(const std::string& bytes, http::Limits limits = {})
+{
+    const Parsed whole = parse_requests(bytes, 0, limits);
+    const Parsed bytewise = parse_requests(bytes, 1, limits);
+    CHECK(describe(bytewise) == describe(whole));
+    if (bytes.size() < 2000)
+        for (std::size_t cut = 1; cut < bytes.size(); ++cut) {
+            const Parsed two = parse_requests(bytes, 0, limits, cut);
+            if (describe(two) != describe(whole)) {
+                FAIL_CHECK("cut at " << cut << ": " << describe(two) << " vs " << describe(whole));
+                break;
+            }
+        }
+    return whole;
+}
+
+int status_of(const std::string& bytes, http::Limits limits = {}) { return parse_every_way(bytes, limits).error; }
+
+struct ParsedResponses {
+    std::vector<http::Response> responses;
+    int error = 0;
+};
+
+// Feeds a response stream in pieces of `step` (0: whole); `methods` are the requests' methods in
+// order; `eof` closes the stream at the end.
+ParsedResponses parse_responses(const std::string& bytes, std::size_t step, std::vector<std::string> methods = {"GET"},
+                                bool eof = true)
+{
+    ParsedResponses p;
+    http::ResponseParser parser;
+    std::size_t next_method = 0;
+    parser.expect(methods.at(0));
+    auto pump = [&] {
+        while (auto r = parser.next()) {
+            const bool interim = r->status < 200;
+            p.responses.push_back(std::move(*r));
+            if (!interim && ++next_method < methods.size())
+                parser.expect(methods[next_method]);
+        }
+    };
+    try {
+        if (step == 0) {
+            parser.feed(bytes);
+            pump();
+        } else {
+            for (std::size_t i = 0; i < bytes.size(); i += step) {
+                parser.feed(std::string_view(bytes).substr(i, step));
+                pump();
+            }
+        }
+        if (eof) {
+            parser.finish();
+            pump();
+        }
+    } catch (const http::ParseError& e) {
+        p.error = e.status();
+    }
+    return p;
+}
+
+std::string describe(const ParsedResponses& p)
+{
+    std::string s = "error=" + std::to_string(p.error);
+    for (const auto& r : p.responses) {
+        s += " [" + std::to_string(r.status) + " " + r.reason + " body=" + r.body + (r.body_until_eof ? " eof" : "");
+        for (const auto& f : r.headers.fields())
+            s += " " + f.name + ":" + f.value;
+        for (const auto& f : r.trailers.fields())
+            s += " T" + f.name + ":" + f.value;
+        s += "]";
+    }
+    return s;
+}
+
+ParsedResponses responses_every_way(const std::string& bytes, std::vector<std::string> methods = {"GET"},
+                                    bool eof = true)
+{
+    const auto whole = parse_responses(bytes, 0, methods, eof);
+    CHECK(describe(parse_responses(bytes, 1, methods, eof)) == describe(whole));
+    CHECK(describe(parse_responses(bytes, 3, methods, eof)) == describe(whole));
+    return whole;
+}
+
+}  // namespace unit
+
+// ==== Part 1: the HTTP module ====================================================================
+
+TEST_CASE("http: the lecture's browser request, CRLF and bare LF, byte at a time", "[http][unit]")
+{
+    const std::string lf = "GET / HTTP/1.1\nHost: 127.0.0.1:5000\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:107.0)\n"
+                           "Accept: text/html\nConnection: keep-alive\nSec-Fetch-Dest: document\n\n";
+    std::string crlf;
+    for (char c : lf)
+        crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+    for (const auto& bytes : {crlf, lf}) {
+        auto p = unit::parse_every_way(bytes);
+        REQUIRE(p.error == 0);
+        REQUIRE(p.requests.size() == 1);
+        const auto& r = p.requests[0];
+        CHECK(r.method == "GET");
+        CHECK(r.target == "/");
+        CHECK(r.version == 11);
+        CHECK(r.headers.size() == 5);
+        CHECK(*r.headers.get("host") == "127.0.0.1:5000");
+        CHECK(*r.headers.get("USER-AGENT") == "Mozilla/5.0 (X11; Linux x86_64; rv:107.0)");
+        CHECK(r.keep_alive());
+        CHECK(r.raw_head == bytes);
+        CHECK(r.request_line() == "GET / HTTP/1.1");
+    }
+}
+
+TEST_CASE("http: field values trimmed, names case-insensitive, empty lines before a request ignored", "[http][unit]")
+{
+    auto p = unit::parse_every_way("\r\n\r\nPOST /x?y=1 HTTP/1.1\r\nhOsT:  a  \r\nX-Empty:\r\nCONTENT-length: 3\r\n\r\nabc");
+    REQUIRE(p.error == 0);
+    REQUIRE(p.requests.size() == 1);
+    CHECK(*p.requests[0].headers.get("Host") == "a");
+    CHECK(*p.requests[0].headers.get("x-empty") == "");
+    CHECK(p.requests[0].body == "abc");
+    CHECK(p.requests[0].target == "/x?y=1");
+    CHECK(p.requests[0].raw_head.starts_with("POST"));
+}
+
+TEST_CASE("http: 1.0 closes by default, keep-alive on request, 1.1 keeps alive unless Connection: close", "[http][unit]")
+{
+    auto one = [](const std::string& bytes) {
+        auto p = unit::parse_every_way(bytes);
+        REQUIRE(p.error == 0);
+        REQUIRE(p.requests.size() == 1);
+        return p.requests[0];
+    };
+    CHECK_FALSE(one("GET / HTTP/1.0\r\n\r\n").keep_alive());
+    CHECK(one("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n").keep_alive());
+    CHECK(one("GET / HTTP/1.1\r\nHost: a\r\n\r\n").keep_alive());
+    CHECK_FALSE(one("GET / HTTP/1.1\r\nHost: a\r\nConnection: foo, close\r\n\r\n").keep_alive());
+    CHECK(one("GET / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\nx").expects_continue());
+    CHECK(one("GET / HTTP/1.2\r\nHost: a\r\n\r\n").version == 11);  // a higher minor is read as 1.1
+}
+
+TEST_CASE("http: pipelined requests come out in order, bodies and all", "[http][unit]")
+{
+    const std::string bytes = "GET /1 HTTP/1.1\r\nHost: a\r\n\r\n"
+                              "POST /2 HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello"
+                              "POST /3 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+                              "GET /4 HTTP/1.0\r\n\r\n";
+    auto p = unit::parse_every_way(bytes);
+    REQUIRE(p.error == 0);
+    REQUIRE(p.requests.size() == 4);
+    CHECK(p.requests[0].target == "/1");
+    CHECK(p.requests[1].body == "hello");
+    CHECK(p.requests[2].body == "abc");
+    CHECK(p.requests[3].version == 10);
+}
+
+TEST_CASE("http: chunked bodies with extensions and trailers, bad chunks are 400", "[http][unit]")
+{
+    const std::string head = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n";
+    auto p = unit::parse_every_way(head + "4;name=value\r\nWiki\r\n5 ; x\r\npedia\r\nA\r\n in chunks\r\n0\r\nX-Sum: 42\r\n\r\n");
+    REQUIRE(p.error == 0);
+    REQUIRE(p.requests.size() == 1);
+    CHECK(p.requests[0].body == "Wikipedia in chunks");
+    CHECK(*p.requests[0].trailers.get("x-sum") == "42");
+
+    CHECK(unit::status_of(head + "zz\r\nabc\r\n0\r\n\r\n") == 400);           // not hex
+    CHECK(unit::status_of(head + "-1\r\nabc\r\n0\r\n\r\n") == 400);           // negative
+    CHECK(unit::status_of(head + "3x\r\nabc\r\n0\r\n\r\n") == 400);           // junk after the size
+    CHECK(unit::status_of(head + "ffffffffffffffffff\r\n") == 400);           // overflows 64 bits
+    CHECK(unit::status_of(head + "3\r\nabcdef\r\n0\r\n\r\n") == 400);         // data longer than the size
+    CHECK(unit::status_of(head + "\r\n") == 400);                             // empty size line
+    CHECK(unit::status_of(head + "0\r\nbad trailer\r\n\r\n") == 400);         // trailer without colon
+    http::Limits small;
+    small.max_body = 10;
+    CHECK(unit::status_of(head + "8\r\n12345678\r\n8\r\n12345678\r\n0\r\n\r\n", small) == 413);
+}
+
+TEST_CASE("http: Content-Length and Transfer-Encoding conflicts are refused (request smuggling)", "[http][unit]")
+{
+    const std::string start = "POST / HTTP/1.1\r\nHost: a\r\n";
+    CHECK(unit::status_of(start + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n") == 400);
+    CHECK(unit::status_of(start + "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd") == 400);
+    CHECK(unit::status_of(start + "Content-Length: 3, 4\r\n\r\nabcd") == 400);
+    CHECK(unit::status_of(start + "Content-Length: -3\r\n\r\n") == 400);
+    CHECK(unit::status_of(start + "Content-Length: 3x\r\n\r\n") == 400);
+    CHECK(unit::status_of(start + "Content-Length: +3\r\n\r\n") == 400);
+    CHECK(unit::status_of(start + "Content-Length:\r\n\r\n") == 400);
+    CHECK(unit::status_of(start + "Transfer-Encoding: gzip\r\n\r\n") == 400);           // chunked not last
+    CHECK(unit::status_of(start + "Transfer-Encoding: chunked, chunked\r\n\r\n") == 400);
+    CHECK(unit::status_of(start + "Transfer-Encoding: gzip, chunked\r\n\r\n") == 501);  // a coding we lack
+    CHECK(unit::status_of("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n") == 400);
+    // Repeated equal lengths are one length (RFC 9112 §6.3).
+    auto same = unit::parse_every_way(start + "Content-Length: 3\r\nContent-Length: 3, 3\r\n\r\nabc");
+    REQUIRE(same.error == 0);
+    CHECK(same.requests.at(0).body == "abc");
+}
+
+TEST_CASE("http: malformed request lines and fields are 400, versions 505", "[http][unit]")
+{
+    for (const char* bad : {"GET\r\n\r\n", "GET /\r\n\r\n", "GET / HTTP/1.1 extra\r\nHost: a\r\n\r\n",
+                            "G@T / HTTP/1.1\r\nHost: a\r\n\r\n", " GET / HTTP/1.1\r\nHost: a\r\n\r\n",
+                            "GET / HTTX/1.1\r\nHost: a\r\n\r\n", "GET / HTTP/1\r\nHost: a\r\n\r\n",
+                            "GET / http/1.1\r\nHost: a\r\n\r\n", "GET  / HTTP/1.1\r\nHost: a\r\n\r\n"}) {
+        INFO(bad);
+        CHECK(unit::status_of(bad) == 400);
+    }
+    CHECK(unit::status_of("GET / HTTP/2.0\r\nHost: a\r\n\r\n") == 505);
+    CHECK(unit::status_of("GET / HTTP/0.9\r\n\r\n") == 505);
+    const std::string start = "GET / HTTP/1.1\r\nHost: a\r\n";
+    CHECK(unit::status_of(start + "NoColon\r\n\r\n") == 400);
+    CHECK(unit::status_of(start + "Bad Name: x\r\n\r\n") == 400);
+    CHECK(unit::status_of(start + "Name : x\r\n\r\n") == 400);   // whitespace before the colon
+    CHECK(unit::status_of(start + ": x\r\n\r\n") == 400);
+    CHECK(unit::status_of(start + "X-A: 1\r\n  folded\r\n\r\n") == 400);  // obs-fold
+    CHECK(unit::status_of(start + std::string("X-A: a\0b\r\n\r\n", 13)) == 400);
+    CHECK(unit::status_of(start + "X-A: a\rb\r\n\r\n") == 400);
+    CHECK(unit::status_of("GET / HTTP/1.1\r\n\r\n") == 400);                        // 1.1 needs Host
+    CHECK(unit::status_of("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n") == 400);  // one Host only
+    CHECK(unit::parse_every_way("GET / HTTP/1.0\r\n\r\n").error == 0);             // 1.0 may omit it
+}
+
+TEST_CASE("http: limits on the request line (414), head bytes and field count (431), body (413)", "[http][unit]")
+{
+    http::Limits limits;
+    limits.max_line = 100;
+    limits.max_head = 1000;
+    limits.max_fields = 10;
+    limits.max_body = 50;
+    CHECK(unit::status_of("GET /" + std::string(200, 'a') + " HTTP/1.1\r\nHost: a\r\n\r\n", limits) == 414);
+    CHECK(unit::status_of("GET /" + std::string(80, 'a') + " HTTP/1.1\r\nHost: a\r\n\r\n", limits) == 0);
+    CHECK(unit::status_of("GET / HTTP/1.1\r\nHost: a\r\nX: " + std::string(2000, 'b') + "\r\n\r\n", limits) == 431);
+    std::string many = "GET / HTTP/1.1\r\nHost: a\r\n";
+    for (int i = 0; i < 10; ++i)
+        many += "X" + std::to_string(i) + ": v\r\n";
+    CHECK(unit::status_of(many + "\r\n", limits) == 431);
+    CHECK(unit::status_of("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 51\r\n\r\n", limits) == 413);
+    CHECK(unit::status_of("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999999999999\r\n\r\n", limits) == 400);
+    // A line that never ends is refused once it passes the limit, not buffered for ever.
+    http::RequestParser parser(limits);
+    parser.feed("GET /" + std::string(150, 'a'));
+    CHECK_THROWS_AS(parser.next(), http::ParseError);
+    // 10,000 fields with the default limits (100 fields) → 431.
+    std::string ten_thousand = "GET / HTTP/1.1\r\nHost: a\r\n";
+    for (int i = 0; i < 10'000; ++i)
+        ten_thousand += "X: v\r\n";
+    CHECK(unit::parse_requests(ten_thousand + "\r\n", 0).error == 431);
+    CHECK(unit::parse_requests(ten_thousand + "\r\n", 1).error == 431);
+}
+
+TEST_CASE("http: in_body() after the head (for 100-continue), partial(), EOF in the middle is 400", "[http][unit]")
+{
+    http::RequestParser parser;
+    CHECK_FALSE(parser.partial());
+    parser.feed("POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n");
+    CHECK_FALSE(parser.next());
+    CHECK(parser.in_body());
+    CHECK(parser.current().expects_continue());
+    CHECK(parser.partial());
+    parser.feed("body");
+    auto r = parser.next();
+    REQUIRE(r);
+    CHECK(r->body == "body");
+    CHECK_FALSE(parser.partial());
+}
+
+TEST_CASE("http: responses by Content-Length, chunked, to EOF, HEAD, 1xx, 204 and 304 have no body", "[http][unit]")
+{
+    auto p = unit::responses_every_way("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello");
+    REQUIRE(p.error == 0);
+    REQUIRE(p.responses.size() == 1);
+    CHECK(p.responses[0].body == "hello");
+    CHECK(p.responses[0].reason == "OK");
+    CHECK(p.responses[0].keep_alive());
+
+    p = unit::responses_every_way("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;x=y\r\nhello\r\n0\r\nT: 1\r\n\r\n");
+    REQUIRE(p.responses.size() == 1);
+    CHECK(p.responses[0].body == "hello");
+    CHECK(*p.responses[0].trailers.get("t") == "1");
+
+    p = unit::responses_every_way("HTTP/1.0 200 OK\r\nServer: SimpleHTTP/0.6\r\n\r\nall of it\n");
+    REQUIRE(p.responses.size() == 1);
+    CHECK(p.responses[0].body == "all of it\n");
+    CHECK(p.responses[0].body_until_eof);
+    CHECK_FALSE(p.responses[0].keep_alive());
+
+    p = unit::responses_every_way("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nHTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n",
+                                  {"HEAD", "GET"});
+    REQUIRE(p.responses.size() == 2);
+    CHECK(p.responses[0].body.empty());
+    CHECK(p.responses[1].status == 404);
+
+    p = unit::responses_every_way("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 304 Not Modified\r\n\r\n",
+                                  {"POST", "GET"});
+    REQUIRE(p.error == 0);
+    REQUIRE(p.responses.size() == 3);
+    CHECK(p.responses[0].status == 100);
+    CHECK(p.responses[1].status == 204);
+    CHECK(p.responses[2].status == 304);
+
+    p = unit::responses_every_way("HTTP/1.1 200\r\nX-Long: a\r\n b\r\nContent-Length: 0\r\n\r\n");  // no reason; obs-fold joined
+    REQUIRE(p.error == 0);
+    CHECK(*p.responses.at(0).headers.get("x-long") == "a b");
+}
+
+TEST_CASE("http: malformed and truncated responses", "[http][unit]")
+{
+    CHECK(unit::responses_every_way("HTTP/1.1 2000 OK\r\n\r\n").error == 400);
+    CHECK(unit::responses_every_way("HTTP/1.1 abc OK\r\n\r\n").error == 400);
+    CHECK(unit::responses_every_way("ICY 200 OK\r\n\r\n").error == 400);
+    CHECK(unit::responses_every_way("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort").error == 400);
+    CHECK(unit::responses_every_way("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel").error == 400);
+    CHECK(unit::responses_every_way("HTTP/1.1 200 OK\r\nContent-Len").error == 400);
+    CHECK(unit::responses_every_way("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab").error == 400);
+    CHECK(unit::responses_every_way("").error == 0);  // a clean close before any response
+    CHECK(unit::responses_every_way("").responses.empty());
+}
+
+TEST_CASE("http: writers produce what the parsers read back", "[http][unit]")
+{
+    http::Response r;
+    r.status = 404;
+    r.headers.add("Content-Type", "text/html; charset=utf-8");
+    r.body = "Такого нет";
+    r.headers.add("Content-Length", std::to_string(r.body.size()));
+    const auto bytes = http::serialize(r);
+    CHECK(bytes == "HTTP/1.1 404 Not Found\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: 19\r\n\r\nТакого нет");
+    auto back = unit::responses_every_way(bytes);
+    REQUIRE(back.responses.size() == 1);
+    CHECK(back.responses[0].body == r.body);
+
+    http::Request q;
+    q.method = "PUT";
+    q.target = "/a?b=c";
+    q.headers.add("Host", "x");
+    q.headers.add("Transfer-Encoding", "chunked");
+    q.body = http::chunked("payload");
+    CHECK(q.body == "7\r\npayload\r\n0\r\n\r\n");
+    auto parsed = unit::parse_every_way(http::serialize(q));
+    REQUIRE(parsed.requests.size() == 1);
+    CHECK(parsed.requests[0].body == "payload");
+    CHECK(http::chunked("") == "0\r\n\r\n");
+    CHECK(http::reason_phrase(431) == "Request Header Fields Too Large");
+    CHECK(http::html_escape("<a href=\"x\">&'") == "&lt;a href=&quot;x&quot;&gt;&amp;&#x27;");
+}
+
+TEST_CASE("http: IMF-fixdate out, all three date forms in", "[http][unit]")
+{
+    CHECK(http::format_http_date(784111777) == "Sun, 06 Nov 1994 08:49:37 GMT");
+    CHECK(http::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT") == 784111777);
+    CHECK(http::parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT") == 784111777);
+    CHECK(http::parse_http_date("Sun Nov  6 08:49:37 1994") == 784111777);
+    CHECK(http::parse_http_date("Tue, 01 Dec 2026 10:00:00 GMT") == 1796119200);
+    CHECK_FALSE(http::parse_http_date("Sun, 06 Nov 1994 08:49:37 UTC"));
+    CHECK_FALSE(http::parse_http_date("Sun, 6 Nov 1994 08:49:37 GMT"));
+    CHECK_FALSE(http::parse_http_date("Sun, 06 Foo 1994 08:49:37 GMT"));
+    CHECK_FALSE(http::parse_http_date("Sun, 06 Nov 1994 25:49:37 GMT"));
+    CHECK_FALSE(http::parse_http_date(""));
+    CHECK_FALSE(http::parse_http_date("garbage"));
+}
+
+TEST_CASE("url: scheme, host, [::1], port, path, query, errors name what is wrong", "[http][unit][url]")
+{
+    auto u = http::parse_url("http://[::1]:8080/search?q=%D0%BF#top");
+    CHECK(u.scheme == "http");
+    CHECK(u.host == "::1");
+    CHECK(u.port == 8080);
+    CHECK(u.path == "/search");
+    CHECK(u.query == "q=%D0%BF");
+    CHECK(u.target() == "/search?q=%D0%BF");
+    CHECK(u.host_header() == "[::1]:8080");
+    CHECK(u.origin() == "http://[::1]:8080");
+
+    u = http::parse_url("HTTPS://Example.ORG");
+    CHECK(u.scheme == "https");
+    CHECK(u.host == "example.org");
+    CHECK(u.port == 443);
+    CHECK(u.target() == "/");
+    CHECK(u.host_header() == "example.org");
+    CHECK(http::parse_url("http://a:80/x?").target() == "/x?");
+    CHECK(http::parse_url("http://a?x=1").target() == "/?x=1");
+
+    for (const char* bad : {"ftp://a/", "a/b", "http://", "http://:80/", "http://a:0/", "http://a:65536/",
+                            "http://a:x/", "http://u:p@a/", "http://[::1/", "http://[zz]/", "http://a b/",
+                            "http://a/b c", "http://a/\x01"}) {
+        INFO(bad);
+        CHECK_THROWS_AS(http::parse_url(bad), http::UrlError);
+    }
+}
+
+TEST_CASE("url: Location references resolve against the base (RFC 3986 §5.2)", "[http][unit][url]")
+{
+    const auto base = http::parse_url("http://a:8000/b/c/d?q");
+    CHECK(http::resolve_url(base, "g").str() == "http://a:8000/b/c/g");
+    CHECK(http::resolve_url(base, "./g/").str() == "http://a:8000/b/c/g/");
+    CHECK(http::resolve_url(base, "../g").str() == "http://a:8000/b/g");
+    CHECK(http::resolve_url(base, "../../../g").str() == "http://a:8000/g");
+    CHECK(http::resolve_url(base, "/g?x").str() == "http://a:8000/g?x");
+    CHECK(http::resolve_url(base, "?y").str() == "http://a:8000/b/c/d?y");
+    CHECK(http::resolve_url(base, "//other/x").str() == "http://other/x");
+    CHECK(http::resolve_url(base, "https://s/").str() == "https://s/");
+    CHECK(http::resolve_url(base, "/dir/").str() == "http://a:8000/dir/");
+    CHECK(http::resolve_url(base, "").str() == "http://a:8000/b/c/d?q");
+}
+
+TEST_CASE("url: percent-decoding, encoding, query strings, --data-urlencode forms", "[http][unit][url]")
+{
+    CHECK(http::percent_decode("%D0%BF%d1%80+x") == "пр+x");
+    CHECK(http::percent_decode("a+b", true) == "a b");
+    CHECK(http::percent_decode("%2e%2E") == "..");
+    CHECK(http::percent_decode("%00") == std::string(1, '\0'));
+    CHECK_FALSE(http::percent_decode("%"));
+    CHECK_FALSE(http::percent_decode("%2"));
+    CHECK_FALSE(http::percent_decode("%zz"));
+    CHECK(http::percent_encode("a b/ц~") == "a%20b%2F%D1%86~");
+    CHECK(http::percent_encode("a b/", "/") == "a%20b/");
+    const auto q = http::parse_query("a=1&b=%20x+y&c&&d=%zz&=e");
+    REQUIRE(q.size() == 5);
+    CHECK(q[0] == std::pair<std::string, std::string>{"a", "1"});
+    CHECK(q[1] == std::pair<std::string, std::string>{"b", " x y"});
+    CHECK(q[2] == std::pair<std::string, std::string>{"c", ""});
+    CHECK(q[3] == std::pair<std::string, std::string>{"d", "%zz"});
+    CHECK(q[4] == std::pair<std::string, std::string>{"", "e"});
+    CHECK(http::urlencode_form_item("name=a b&c") == "name=a%20b%26c");
+    CHECK(http::urlencode_form_item("=a b") == "a%20b");
+    CHECK(http::urlencode_form_item("a b") == "a%20b");
+}
+
+// ==== Part 2: the programs =======================================================================
+
+#include <arpa/inet.h>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <netinet/in.h>
+#include <poll.h>
+#include <random>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace l05 {
+
+namespace fs = std::filesystem;
+
+// A scratch directory of the test's own, removed at the end.
+struct TempDir {
+    fs::path path;
+    TempDir()
+    {
+        std::string tmpl = (fs::temp_directory_path() / "netlab-l05-XXXXXX").string();
+        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
+        path = tmpl;
+    }
+    ~TempDir()
+    {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+    std::string file(const std::string& name, const std::string& content) const
+    {
+        const auto p = path / name;
+        fs::create_directories(p.parent_path());
+        std::ofstream(p, std::ios::binary) << content;
+        return p.string();
+    }
+    std::string str() const { return path.string(); }
+};
+
+// A raw TCP client driven by the test: it sends exactly the bytes a case means to send.
+struct Conn {
+    int fd = -1;
+    http::ResponseParser parser;
+    bool eof = false;
+
+    explicit Conn(std::uint16_t port, bool v6 = false)
+    {
+        fd = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        REQUIRE(fd >= 0);
+        int rc;
+        if (v6) {
+            sockaddr_in6 sa{};
+            sa.sin6_family = AF_INET6;
+            sa.sin6_port = htons(port);
+            sa.sin6_addr = in6addr_loopback;
+            rc = ::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
+        } else {
+            sockaddr_in sa{};
+            sa.sin_family = AF_INET;
+            sa.sin_port = htons(port);
+            sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+            rc = ::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
+        }
+        REQUIRE(rc == 0);
+    }
+    ~Conn() { close(); }
+    Conn(const Conn&) = delete;
+    Conn& operator=(const Conn&) = delete;
+    void close()
+    {
+        if (fd >= 0)
+            ::close(fd);
+        fd = -1;
+    }
+    // false if the server has already closed (EPIPE/ECONNRESET).
+    bool send(std::string_view data)
+    {
+        while (!data.empty()) {
+            const ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+            if (n < 0)
+                return false;
+            data.remove_prefix(static_cast<std::size_t>(n));
+        }
+        return true;
+    }
+    // One recv within the deadline: "" at EOF (eof set), nullopt on timeout.
+    std::optional<std::string> recv_once(Ms deadline)
+    {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, static_cast<int>(deadline.count())) <= 0)
+            return std::nullopt;
+        char buf[65536];
+        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) {
+            eof = true;
+            return std::string();
+        }
+        return std::string(buf, static_cast<std::size_t>(n));
+    }
+    // Everything until the server closes.
+    std::string read_all(Ms deadline = kDeadline)
+    {
+        std::string all;
+        const auto until = std::chrono::steady_clock::now() + deadline;
+        while (!eof) {
+            const auto left = std::chrono::duration_cast<Ms>(until - std::chrono::steady_clock::now());
+            if (left.count() <= 0)
+                break;
+            auto got = recv_once(left);
+            if (!got)
+                break;
+            all += *got;
+        }
+        return all;
+    }
+    // The next whole response (method: what the request was); fails the test on timeout.
+    http::Response response(const std::string& method = "GET", Ms deadline = kDeadline)
+    {
+        parser.expect(method);
+        const auto until = std::chrono::steady_clock::now() + deadline;
+        for (;;) {
+            if (auto r = parser.next())
+                return *r;
+            if (eof)
+                throw std::runtime_error("the server closed the connection before a whole response");
+            const auto left = std::chrono::duration_cast<Ms>(until - std::chrono::steady_clock::now());
+            if (left.count() <= 0)
+                throw std::runtime_error("no whole response within the deadline");
+            auto got = recv_once(left);
+            if (!got)
+                continue;
+            if (got->empty())
+                parser.finish();
+            else
+                parser.feed(*got);
+        }
+    }
+    // Waits for the server to close the connection (after reading what it still sends).
+    bool closed_by_server(Ms deadline = kDeadline)
+    {
+        read_all(deadline);
+        return eof;
+    }
+};
+
+std::string get(const std::string& path, const std::string& extra = "")
+{
+    return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra + "\r\n";
+}
+
+// One request on a new connection; the answer.
+http::Response ask(std::uint16_t port, const std::string& request, const std::string& method = "GET")
+{
+    Conn c(port);
+    REQUIRE(c.send(request));
+    return c.response(method);
+}
+
+Result curl(std::vector<std::string> args)
+{
+    args.insert(args.begin(), {tool("curl"), "-sS", "--max-time", "10"});
+    return run(std::move(args));
+}
+
+std::string url(std::uint16_t port, const std::string& path = "/") { return "http://127.0.0.1:" + P(port) + path; }
+
+// Each server of the lesson, started on a fresh port with short timeouts (file_server in `root`).
+struct AnyServer {
+    std::string program;
+    Server server;
+    AnyServer(const std::string& name, const std::string& root, std::vector<std::string> extra = {})
+        : program(name), server(name, with_root(name, root, std::move(extra)))
+    {
+    }
+    static std::vector<std::string> with_root(const std::string& name, const std::string& root, std::vector<std::string> extra)
+    {
+        if (name == "file_server")
+            extra.insert(extra.end(), {"--directory", root});
+        return extra;
+    }
+};
+
+const std::vector<std::string> kServers = {"router_server", "hello_server", "request_dump_server", "file_server"};
+
+}  // namespace l05
+
+using l05::Conn;
+
+// ---- every server: the command line, stopping, the common HTTP behaviour -----------------------
+
+TEST_CASE("servers: --help exits 0, usage errors exit 2, a busy port exits 1 naming bind", "[servers][cli]")
+{
+    for (const auto& program : l05::kServers) {
+        INFO(program);
+        auto help = run({bin(program), "--help"});
+        CHECK(help.code == 0);
+        CHECK(contains(help.out, "--header-timeout"));
+        auto bad = run({bin(program), "--no-such-option"});
+        CHECK(bad.code == 2);
+        CHECK(contains(bad.err, "try --help"));
+        auto bad_timeout = run({bin(program), "--header-timeout", "0"});
+        CHECK(bad_timeout.code == 2);
+        CHECK(contains(bad_timeout.err, "--header-timeout must be"));
+        l05::TempDir dir;
+        l05::AnyServer first(program, dir.str());
+        auto busy = run(program == "file_server"
+                            ? std::vector<std::string>{bin(program), "--host", "127.0.0.1", "--port", P(first.server.port),
+                                                       "--directory", dir.str()}
+                            : std::vector<std::string>{bin(program), "--host", "127.0.0.1", "--port", P(first.server.port)});
+        CHECK(busy.code == 1);
+        CHECK(contains(busy.err, "bind(127.0.0.1:" + P(first.server.port) + "): Address already in use"));
+    }
+    CHECK(run({bin("file_server"), "--directory", "/nonexistent-netlab"}).code == 1);
+    CHECK(run({bin("file_server"), "12x"}).code == 2);
+}
+
+TEST_CASE("servers: SIGINT and SIGTERM stop each server within 2 s with status 0, idle and with a client connected",
+          "[servers][signals]")
+{
+    l05::TempDir dir;
+    for (const auto& program : l05::kServers)
+        for (int sig : {SIGINT, SIGTERM})
+            for (bool with_client : {false, true}) {
+                INFO(program << " signal " << sig << " client " << with_client);
+                l05::AnyServer s(program, dir.str());
+                // An answer first: it proves the port is this server's (ports are picked at random,
+                // and other tests run in parallel) and that its signal handlers are in place.
+                const auto ready = l05::ask(s.server.port, l05::get("/"));
+                REQUIRE(ready.status == 200);
+                REQUIRE(contains(*ready.headers.get("Server"), "netlab"));
+                std::optional<Conn> c;
+                if (with_client) {
+                    c.emplace(s.server.port);
+                    REQUIRE(c->send("GET / HTTP/1.1\r\nHost: x\r\n"));  // half a request
+                }
+                s.server.proc.signal(sig);
+                CHECK(s.server.proc.wait(2s) == 0);
+            }
+}
+
+TEST_CASE("servers: keep-alive for 1.1 (curl re-uses the connection), close for 1.0, HEAD, Date, Server, Content-Length",
+          "[servers][interop][curl]")
+{
+    l05::TempDir dir;
+    for (const auto& program : l05::kServers) {
+        INFO(program);
+        l05::AnyServer s(program, dir.str());
+        auto v = l05::curl({"-v", "-o", "/dev/null", "-o", "/dev/null", "--http1.1", l05::url(s.server.port),
+                            l05::url(s.server.port)});
+        CHECK(v.code == 0);
+        CHECK(contains(v.err, "Re-using existing connection"));
+        auto ten = l05::curl({"-v", "-o", "/dev/null", "--http1.0", l05::url(s.server.port)});
+        CHECK(ten.code == 0);
+        CHECK(contains(ten.err, "Connection: close"));
+
+        Conn c(s.server.port);
+        REQUIRE(c.send(l05::get("/")));
+        const auto r = c.response();
+        CHECK(r.status == 200);
+        CHECK(r.headers.has("Date"));
+        CHECK(http::parse_http_date(*r.headers.get("Date")));
+        CHECK(r.headers.has("Server"));
+        CHECK(r.headers.has("Content-Type"));
+        CHECK(*r.headers.get("Content-Length") == std::to_string(r.body.size()));
+        REQUIRE(c.send("HEAD / HTTP/1.1\r\nHost: x\r\n\r\n"));
+        const auto h = c.response("HEAD");
+        CHECK(h.status == 200);
+        CHECK(h.body.empty());
+        if (program != "request_dump_server")  // its page shows the request, which differs
+            CHECK(*h.headers.get("Content-Length") == std::to_string(r.body.size()));
+        CHECK(h.headers.has("Content-Length"));
+        REQUIRE(c.send("GET / HTTP/1.0\r\n\r\n"));
+        CHECK(c.response().status == 200);
+        CHECK(c.closed_by_server());
+        // An access-log line per request, in python http.server's format.
+        CHECK(s.server.proc.expect_err_line("\"HEAD / HTTP/1.1\" 200 -").starts_with("127.0.0.1 - - ["));
+        s.server.stop();
+    }
+}
+
+TEST_CASE("servers: python3's http.client (keep-alive) and urllib get the same answers", "[servers][interop][python]")
+{
+    l05::TempDir dir;
+    dir.file("index.html", "<p>index</p>");
+    for (const auto& program : l05::kServers) {
+        INFO(program);
+        l05::AnyServer s(program, dir.str());
+        auto py = python(
+            "import http.client, sys, urllib.request\n"
+            "c = http.client.HTTPConnection('127.0.0.1', int(sys.argv[1]))\n"
+            "for i in range(3):\n"
+            "    c.request('GET', '/')\n"
+            "    r = c.getresponse(); b = r.read()\n"
+            "    print(r.status, len(b) == int(r.getheader('Content-Length')), c.sock is not None)\n"
+            "with urllib.request.urlopen('http://127.0.0.1:%s/' % sys.argv[1]) as u:\n"
+            "    print('urllib', u.status, u.headers.get_content_type())\n",
+            {P(s.server.port)});
+        CHECK(py.code == 0);
+        CHECK(py.out.starts_with("200 True True\n200 True True\n200 True True\nurllib 200 text/html\n"));
+    }
+}
+
+TEST_CASE("servers: bad input gets a clear status or a closed connection, the server goes on, no descriptor leaks",
+          "[servers][bad-input]")
+{
+    l05::TempDir dir;
+    const std::string head = "POST / HTTP/1.1\r\nHost: x\r\n";
+    struct Case {
+        const char* what;
+        std::string bytes;
+        int status;
+    };
+    std::string ten_thousand = "GET / HTTP/1.1\r\nHost: x\r\n";
+    for (int i = 0; i < 10'000; ++i)
+        ten_thousand += "X-" + std::to_string(i) + ": v\r\n";
+    const std::vector<Case> cases = {
+        {"malformed request line", "GARBAGE\r\n\r\n", 400},
+        {"request line with too many parts", "GET / HTTP/1.1 x\r\nHost: x\r\n\r\n", 400},
+        {"header without a colon", "GET / HTTP/1.1\r\nHost: x\r\nNoColon\r\n\r\n", 400},
+        {"obs-fold", "GET / HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n folded\r\n\r\n", 400},
+        {"huge header", "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(100'000, 'a') + "\r\n\r\n", 431},
+        {"10,000 headers", ten_thousand + "\r\n", 431},
+        {"huge request line", "GET /" + std::string(20'000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n", 414},
+        {"both Content-Length and chunked", head + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 400},
+        {"two different Content-Lengths", head + "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", 400},
+        {"bad chunk size", head + "Transfer-Encoding: chunked\r\n\r\nxyz\r\n", 400},
+        {"body over --max-body", head + "Content-Length: 2000000\r\n\r\n", 413},
+        {"HTTP/2.0", "GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505},
+        {"unknown method", "BREW / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 501},
+        {"Content-Length shorter than the body (the rest is a bad request)", head + "Content-Length: 1\r\n\r\nXGARBAGE\r\n\r\n", 400},
+    };
+    for (const auto& program : l05::kServers) {
+        l05::AnyServer s(program, dir.str(), {"--header-timeout", "1"});
+        const pid_t pid = s.server.proc.pid();
+        const int fds_before = open_fd_count(pid);
+        Conn bystander(s.server.port);  // a well-behaved keep-alive client all along
+        for (const auto& c : cases) {
+            INFO(program << ": " << c.what);
+            Conn bad(s.server.port);
+            bad.send(c.bytes);  // the server may close before taking all of it
+            std::string answer = bad.read_all();
+            if (c.status == 400 && std::string(c.what).starts_with("Content-Length shorter")) {
+                CHECK(answer.find("HTTP/1.1 " + std::to_string(c.status)) != std::string::npos);
+            } else {
+                CHECK(answer.starts_with("HTTP/1.1 " + std::to_string(c.status) + " "));
+            }
+            CHECK(contains(answer, "Connection: close"));
+            CHECK(bad.eof);
+            REQUIRE(bystander.send(l05::get("/")));
+            CHECK(bystander.response().status == 200);
+        }
+        {
+            INFO(program << ": slowloris, one byte per 100 ms, is cut off by --header-timeout 1 with 408");
+            Conn slow(s.server.port);
+            const std::string req = l05::get("/", "X-Slow: " + std::string(100, 's') + "\r\n");
+            const auto start = std::chrono::steady_clock::now();
+            std::string answer;
+            for (char ch : req) {
+                if (!slow.send(std::string(1, ch)))
+                    break;
+                if (auto got = slow.recv_once(100ms); got) {
+                    answer += *got;
+                    break;
+                }
+                REQUIRE(std::chrono::steady_clock::now() - start < 10s);
+            }
+            answer += slow.read_all();
+            CHECK(answer.starts_with("HTTP/1.1 408 "));
+            CHECK(std::chrono::steady_clock::now() - start < 5s);
+        }
+        {
+            INFO(program << ": Content-Length longer than the body: the request never completes, 408 after the timeout");
+            Conn liar(s.server.port);
+            REQUIRE(liar.send(head + "Content-Length: 100\r\n\r\nonly this"));
+            CHECK(liar.read_all().starts_with("HTTP/1.1 408 "));
+        }
+        {
+            INFO(program << ": a client vanishing mid-body, and one mid-head");
+            Conn gone(s.server.port);
+            REQUIRE(gone.send(head + "Content-Length: 100\r\n\r\nhalf"));
+            gone.close();
+            Conn gone2(s.server.port);
+            REQUIRE(gone2.send("GET / HTTP/1.1\r\nHo"));
+            gone2.close();
+        }
+        {
+            INFO(program << ": two pipelined requests in one write are answered in order");
+            Conn pipe(s.server.port);
+            REQUIRE(pipe.send(l05::get("/") + "HEAD /nope-404 HTTP/1.1\r\nHost: x\r\n\r\n"));
+            CHECK(pipe.response().status == 200);
+            const auto second = pipe.response("HEAD");
+            CHECK(second.status == (program == "request_dump_server" || program == "hello_server" ? 200 : 404));
+            CHECK(second.body.empty());
+        }
+        {
+            INFO(program << ": Expect: 100-continue gets 100 Continue before the body is sent");
+            Conn cont(s.server.port);
+            REQUIRE(cont.send(head + "Expect: 100-continue\r\nContent-Length: 4\r\n\r\n"));
+            CHECK(cont.response("POST").status == 100);
+            REQUIRE(cont.send("body"));
+            CHECK(cont.response("POST").status >= 200);
+        }
+        REQUIRE(bystander.send(l05::get("/")));
+        CHECK(bystander.response().status == 200);
+        bystander.close();
+        CHECK(eventually([&] { return open_fd_count(pid) == fds_before; }));
+        CHECK(s.server.proc.running());
+        s.server.stop();
+    }
+}
+
+TEST_CASE("servers: an idle keep-alive connection is closed after --idle-timeout", "[servers][timeouts]")
+{
+    l05::TempDir dir;
+    for (const auto& program : l05::kServers) {
+        INFO(program);
+        l05::AnyServer s(program, dir.str(), {"--idle-timeout", "0.3"});
+        Conn c(s.server.port);
+        REQUIRE(c.send(l05::get("/")));
+        CHECK(c.response().status == 200);
+        const auto start = std::chrono::steady_clock::now();
+        CHECK(c.closed_by_server(5s));
+        CHECK(std::chrono::steady_clock::now() - start >= 250ms);
+    }
+}
+
+TEST_CASE("servers: --max-clients turns the next client away, --quiet drops the access log, --max-body 10 gives 413",
+          "[servers][cli]")
+{
+    Server s("router_server", {"--max-clients", "1", "--quiet", "--max-body", "10"});
+    Conn first(s.port);
+    REQUIRE(first.send(l05::get("/")));
+    CHECK(first.response().status == 200);
+    Conn second(s.port);
+    second.send(l05::get("/"));
+    CHECK(second.read_all() == "");  // closed without an answer
+    s.proc.expect_err_line("more than 1 clients");
+    REQUIRE(first.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\n"));
+    CHECK(first.response().status == 413);
+    s.stop();
+    CHECK_FALSE(contains(s.proc.err(), "\"GET / HTTP/1.1\" 200"));
+}
+
+TEST_CASE("servers: IPv6 ::1", "[servers][ipv6]")
+{
+    l05::TempDir dir;
+    for (const auto& program : l05::kServers) {
+        INFO(program);
+        Server s(program, program == "file_server" ? std::vector<std::string>{"--directory", dir.str()}
+                                                         : std::vector<std::string>{}, "::1");
+        Conn c(s.port, true);
+        REQUIRE(c.send(l05::get("/")));
+        CHECK(c.response().status == 200);
+        auto r = l05::curl({"-g", "-o", "/dev/null", "-w", "%{http_code}", "http://[::1]:" + P(s.port) + "/"});
+        CHECK(r.out == "200");
+    }
+}
+
+// ---- router_server ---------------------------------------------------------------------------------
+
+TEST_CASE("router_server: the lecture's three answers, exact heads and bodies, each request printed", "[router][interop][curl]")
+{
+    Server s("router_server");
+    auto root = l05::curl({"-i", l05::url(s.port, "/")});
+    CHECK(root.code == 0);
+    CHECK(root.out.starts_with("HTTP/1.1 200 OK\r\n"));
+    CHECK(contains(root.out, "Content-Type: text/html; charset=utf-8\r\n"));
+    CHECK(contains(root.out, "Content-Length: 13\r\n"));
+    CHECK(root.out.ends_with("\r\n\r\nПривет!"));
+    auto admin = l05::curl({"-i", l05::url(s.port, "/admin")});
+    CHECK(admin.out.starts_with("HTTP/1.1 403 Forbidden\r\n"));
+    CHECK(contains(admin.out, "Content-Length: 21\r\n"));
+    CHECK(admin.out.ends_with("\r\n\r\nСюда нельзя"));
+    auto other = l05::curl({"-i", l05::url(s.port, "/python")});
+    CHECK(other.out.starts_with("HTTP/1.1 404 Not Found\r\n"));
+    CHECK(contains(other.out, "Content-Length: 19\r\n"));
+    CHECK(other.out.ends_with("\r\n\r\nТакого нет"));
+    // print(request): the raw request, CR LF and all.
+    s.proc.expect_line("GET /python HTTP/1.1\r");
+    s.proc.expect_line("Host: 127.0.0.1:" + P(s.port) + "\r");
+    s.proc.expect_line("User-Agent: curl/");
+    auto post = l05::curl({"-i", "-d", "x", l05::url(s.port, "/")});
+    CHECK(post.out.starts_with("HTTP/1.1 405 Method Not Allowed\r\n"));
+    CHECK(contains(post.out, "Allow: GET, HEAD\r\n"));
+    s.stop();
+}
+
+TEST_CASE("router_server --naive: SIGINT and SIGTERM stop it within 2 s, idle and with a client connected", "[router][naive]")
+{
+    for (int sig : {SIGINT, SIGTERM})
+        for (bool with_client : {false, true}) {
+            INFO("signal " << sig << " client " << with_client);
+            Server s("router_server", {"--naive"});
+            REQUIRE(l05::ask(s.port, l05::get("/")).body == "Привет!");  // it is ours, and ready
+            std::optional<Conn> c;
+            if (with_client) {
+                c.emplace(s.port);
+                REQUIRE(c->send("G"));  // never finished: the server waits in its one recv()
+            }
+            s.proc.signal(sig);
+            CHECK(s.proc.wait(2s) == 0);
+        }
+}
+
+TEST_CASE("router_server: defaults are the lecture's 0.0.0.0:5000", "[router][cli]")
+{
+    auto help = run({bin("router_server"), "--help"});
+    CHECK(contains(help.out, "0.0.0.0"));
+    CHECK(contains(help.out, "5000"));
+}
+
+TEST_CASE("router_server --naive: one recv() per request, so a request in two writes breaks it", "[router][naive]")
+{
+    Server s("router_server", {"--naive"});
+    // Whole: the lecture's loop works.
+    {
+        Conn c(s.port);
+        REQUIRE(c.send(l05::get("/admin")));
+        const auto answer = c.read_all();
+        CHECK(answer.starts_with("HTTP/1.1 403 Forbidden\r\n"));
+        CHECK(answer.ends_with("Сюда нельзя"));
+    }
+    // "GET /adm" then "in ...": the server has already answered for /adm.
+    {
+        Conn c(s.port);
+        REQUIRE(c.send("GET /adm"));
+        s.proc.expect_line("GET /adm");  // its one recv() returned just that
+        const auto answer = c.read_all();  // answered and closed before the request was finished
+        c.send("in HTTP/1.1\r\nHost: x\r\n\r\n");
+        CHECK(answer.starts_with("HTTP/1.1 404 Not Found\r\n"));
+        CHECK(answer.ends_with("Такого нет"));
+    }
+    // "GET" alone: not even a resource — no answer at all.
+    {
+        Conn c(s.port);
+        REQUIRE(c.send("GET"));
+        s.proc.expect_err_line("not a whole request line");
+        CHECK(c.read_all() == "");
+    }
+    // The event-loop server reads the same two writes correctly.
+    Server good("router_server");
+    Conn c(good.port);
+    REQUIRE(c.send("GET /adm"));
+    REQUIRE(c.send("in HTTP/1.1\r\nHost: x\r\n\r\n"));
+    CHECK(c.response().status == 403);
+    s.stop(SIGINT);
+}
+
+// ---- hello_server ------------------------------------------------------------------------------------
+
+TEST_CASE("hello_server: lecture 001's BaseHTTPRequestHandler and cherrypy answers", "[hello][interop][curl]")
+{
+    {
+        Server s("hello_server");
+        s.proc.expect_line("Started HTTP server on port: " + P(s.port));
+        auto r = l05::curl({"-i", l05::url(s.port, "/any/path")});
+        CHECK(r.out.starts_with("HTTP/1.1 200 OK\r\n"));
+        CHECK(contains(r.out, "Content-Type: text/html\r\n"));
+        CHECK(r.out.ends_with("\r\n\r\nHello World!"));
+        auto post = l05::curl({"-o", "/dev/null", "-w", "%{http_code}", "-d", "x", l05::url(s.port)});
+        CHECK(post.out == "501");
+        s.stop();
+    }
+    {
+        Server s("hello_server", {"--cherrypy"});
+        s.proc.expect_line("ENGINE Serving on http://127.0.0.1:" + P(s.port));
+        auto r = l05::curl({l05::url(s.port, "/")});
+        CHECK(r.out == "HelloWorld from cherrypy!");
+        auto missing = l05::curl({"-o", "/dev/null", "-w", "%{http_code}", l05::url(s.port, "/nope")});
+        CHECK(missing.out == "404");
+        s.stop();
+    }
+    auto help = run({bin("hello_server"), "--help"});
+    CHECK(contains(help.out, "8080"));
+}
+
+// ---- request_dump_server -----------------------------------------------------------------------------
+
+TEST_CASE("request_dump_server: prints the request exactly as received and shows it back, escaped", "[dump]")
+{
+    Server s("request_dump_server");
+    s.proc.expect_line("Serving HTTP on 127.0.0.1 port " + P(s.port));
+    const std::string req = "POST /<script>?a=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Odd:   spaced  \r\nContent-Length: 5\r\n\r\nhello";
+    const auto r = l05::ask(s.port, req);
+    CHECK(r.status == 200);
+    CHECK(contains(r.body, "POST /&lt;script&gt;?a=1 HTTP/1.1\r\n"));
+    CHECK(contains(r.body, "X-Odd:   spaced  \r\n"));
+    CHECK_FALSE(contains(r.body, "<script>"));
+    s.proc.expect_line("POST /<script>?a=1 HTTP/1.1\r");
+    s.proc.expect_line("X-Odd:   spaced  \r");
+    s.stop();
+    CHECK(contains(s.proc.out(), req));
+}
+
+// ---- file_server -------------------------------------------------------------------------------------
+
+namespace l05 {
+struct Site {
+    TempDir root, outside;
+    std::string big;
+    Site()
+    {
+        root.file("ten.txt", "abcdefghij");
+        root.file("page.html", "<p>page</p>");
+        root.file("sub/index.html", "<h1>sub index</h1>");
+        root.file("empty/.keep", "");
+        root.file("a <b>&\"c\" ü.txt", "odd name");
+        std::mt19937 rng(5);
+        big.resize(1 << 20);
+        for (auto& ch : big)
+            ch = static_cast<char>(rng());
+        root.file("big.bin", big);
+        outside.file("secret.txt", "SECRET");
+        fs::create_symlink(outside.path / "secret.txt", root.path / "abs_link");
+        fs::create_symlink("../" + outside.path.filename().string() + "/secret.txt", root.path / "rel_link");
+        fs::create_symlink("ten.txt", root.path / "in_link.txt");
+        fs::create_directory_symlink(outside.path, root.path / "dir_link");
+    }
+};
+}  // namespace l05
+
+TEST_CASE("file_server: python http.server's command shape, listing, MIME types, index.html, 301", "[files][interop][curl]")
+{
+    l05::Site site;
+    const auto port = free_port();
+    Process p({bin("file_server"), P(port), "--bind", "127.0.0.1", "--directory", site.root.str()});
+    p.expect_line("Serving HTTP on 127.0.0.1 port " + P(port) + " (http://127.0.0.1:" + P(port) + "/) ...");
+    auto listing = l05::curl({"-i", l05::url(port, "/")});
+    CHECK(contains(listing.out, "Content-Type: text/html; charset=utf-8\r\n"));
+    CHECK(contains(listing.out, "<title>Directory listing for /</title>"));
+    CHECK(contains(listing.out, "<li><a href=\"a%20%3Cb%3E%26%22c%22%20%C3%BC.txt\">a &lt;b&gt;&amp;&quot;c&quot; ü.txt</a></li>"));
+    CHECK(contains(listing.out, "<li><a href=\"sub/\">sub/</a></li>"));
+    CHECK(contains(listing.out, "<li><a href=\"in_link.txt\">in_link.txt@</a></li>"));
+    const auto a = listing.out.find(">a &lt;"), big = listing.out.find(">big.bin<"), ten = listing.out.find(">ten.txt<");
+    CHECK((a < big && big < ten));  // sorted, case-insensitively
+    auto odd = l05::curl({l05::url(port, "/a%20%3Cb%3E%26%22c%22%20%C3%BC.txt")});
+    CHECK(odd.out == "odd name");
+    auto txt = l05::curl({"-i", l05::url(port, "/ten.txt")});
+    CHECK(contains(txt.out, "Content-Type: text/plain\r\n"));
+    CHECK(contains(txt.out, "Content-Length: 10\r\n"));
+    CHECK(contains(txt.out, "Last-Modified: "));
+    CHECK(txt.out.ends_with("\r\n\r\nabcdefghij"));
+    CHECK(contains(l05::curl({"-I", l05::url(port, "/page.html")}).out, "Content-Type: text/html\r\n"));
+    CHECK(contains(l05::curl({"-I", l05::url(port, "/big.bin")}).out, "Content-Type: application/octet-stream\r\n"));
+    auto sub = l05::curl({"-i", l05::url(port, "/sub?x=1")});
+    CHECK(sub.out.starts_with("HTTP/1.1 301 Moved Permanently\r\n"));
+    CHECK(contains(sub.out, "Location: /sub/?x=1\r\n"));
+    CHECK(l05::curl({"-L", l05::url(port, "/sub")}).out == "<h1>sub index</h1>");
+    auto missing = l05::curl({"-o", "/dev/null", "-w", "%{http_code}", l05::url(port, "/nope")});
+    CHECK(missing.out == "404");
+    auto post = l05::curl({"-o", "/dev/null", "-w", "%{http_code}", "-d", "x", l05::url(port, "/")});
+    CHECK(post.out == "501");
+    // The 1 MiB file byte for byte (sendfile), and the current directory by default.
+    auto whole = l05::curl({l05::url(port, "/big.bin")});
+    CHECK(whole.out == site.big);
+    p.signal(SIGINT);
+    CHECK(p.wait(2s) == 0);
+
+    const auto port2 = free_port();
+    Process here({"/bin/sh", "-c", "cd '" + site.root.str() + "/sub' && exec '" + bin("file_server") + "' " + P(port2)});
+    wait_listening(port2);
+    CHECK(l05::curl({l05::url(port2, "/")}).out == "<h1>sub index</h1>");
+    auto help = run({bin("file_server"), "--help"});
+    CHECK(contains(help.out, "8888"));
+    auto mime = l05::TempDir();
+    const auto types = mime.file("types", "text/x-ten txt\n");
+    Server custom("file_server", {"--directory", site.root.str(), "--mime-types", types});
+    CHECK(contains(l05::curl({"-I", l05::url(custom.port, "/ten.txt")}).out, "Content-Type: text/x-ten\r\n"));
+}
+
+TEST_CASE("file_server: Range (single, suffix, open) → 206, unsatisfiable → 416, If-Modified-Since → 304", "[files][interop][curl]")
+{
+    l05::Site site;
+    Server s("file_server", {"--directory", site.root.str()});
+    auto mid = l05::curl({"-i", "--range", "2-4", l05::url(s.port, "/ten.txt")});
+    CHECK(mid.out.starts_with("HTTP/1.1 206 Partial Content\r\n"));
+    CHECK(contains(mid.out, "Content-Range: bytes 2-4/10\r\n"));
+    CHECK(mid.out.ends_with("\r\n\r\ncde"));
+    CHECK(l05::curl({"--range", "-3", l05::url(s.port, "/ten.txt")}).out == "hij");
+    CHECK(l05::curl({"--range", "7-", l05::url(s.port, "/ten.txt")}).out == "hij");
+    CHECK(l05::curl({"--range", "8-100", l05::url(s.port, "/ten.txt")}).out == "ij");
+    CHECK(l05::curl({"--range", "-100", l05::url(s.port, "/ten.txt")}).out == "abcdefghij");
+    CHECK(l05::curl({"--range", "1000-1999", l05::url(s.port, "/big.bin")}).out == site.big.substr(1000, 1000));
+    auto past = l05::curl({"-i", "--range", "10-", l05::url(s.port, "/ten.txt")});
+    CHECK(past.out.starts_with("HTTP/1.1 416 Range Not Satisfiable\r\n"));
+    CHECK(contains(past.out, "Content-Range: bytes */10\r\n"));
+    CHECK(l05::curl({"--range", "0-1,4-5", l05::url(s.port, "/ten.txt")}).out == "abcdefghij");  // several: whole file
+    const auto r = l05::ask(s.port, l05::get("/ten.txt", "Range: bytes=5-\r\nIf-Range: Mon, 01 Jan 2001 00:00:00 GMT\r\n"));
+    CHECK(r.status == 200);  // If-Range does not match: the whole file
+
+    // -z DATE sends If-Modified-Since: unchanged since a later date → 304, no body.
+    auto later = l05::curl({"-i", "-z", "Tue, 01 Jan 2036 00:00:00 GMT", l05::url(s.port, "/ten.txt")});
+    CHECK(later.out.starts_with("HTTP/1.1 304 Not Modified\r\n"));
+    CHECK(later.out.ends_with("\r\n\r\n"));
+    auto earlier = l05::curl({"-z", "Sun, 06 Nov 1994 08:49:37 GMT", l05::url(s.port, "/ten.txt")});
+    CHECK(earlier.out == "abcdefghij");
+    const auto last_modified = *l05::ask(s.port, l05::get("/ten.txt")).headers.get("Last-Modified");
+    CHECK(l05::ask(s.port, l05::get("/ten.txt", "If-Modified-Since: " + last_modified + "\r\n")).status == 304);
+}
+
+TEST_CASE("file_server: never serves outside its root (.., %2e%2e, %2f, NUL, absolute paths, backslashes, symlinks out)",
+          "[files][traversal]")
+{
+    l05::Site site;
+    Server s("file_server", {"--directory", site.root.str()});
+    const std::string out = site.outside.path.filename().string();
+    const std::vector<std::pair<std::string, int>> refused = {
+        {"/../" + out + "/secret.txt", 400},
+        {"/sub/../../" + out + "/secret.txt", 400},
+        {"/%2e%2e/" + out + "/secret.txt", 400},
+        {"/%2E%2E/" + out + "/secret.txt", 400},
+        {"/.%2e/" + out + "/secret.txt", 400},
+        {"/sub/%2e%2e%2f%2e%2e%2f" + out + "%2fsecret.txt", 400},
+        {"/..%2f" + out + "%2fsecret.txt", 400},
+        {"/ten.txt%00.html", 400},
+        {"/%00", 400},
+        {"//etc/passwd", 400},
+        {site.outside.str() + "/secret.txt", 404},  // an absolute file-system path is looked up below the root
+        {"etc/passwd", 400},
+        {"/..\\" + out + "\\secret.txt", 400},
+        {"/%5c..%5c" + out + "%5csecret.txt", 400},
+        {"/./ten.txt", 400},
+        {"/%zz", 400},
+        {"/abs_link", 403},
+        {"/rel_link", 403},
+        {"/dir_link/secret.txt", 403},
+        {"http://x/../" + out + "/secret.txt", 400},
+    };
+    for (const auto& [path, status] : refused) {
+        INFO(path);
+        Conn c(s.port);
+        REQUIRE(c.send("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n"));
+        const auto r = c.response();
+        CHECK(r.status == status);
+        CHECK_FALSE(contains(r.body, "SECRET"));
+    }
+    // Links that stay inside are followed.
+    CHECK(l05::ask(s.port, l05::get("/in_link.txt")).body == "abcdefghij");
+    CHECK(l05::ask(s.port, l05::get("http://x/ten.txt")).body == "abcdefghij");
+    CHECK(l05::ask(s.port, l05::get("/ten.txt?a=../../x")).body == "abcdefghij");
+    auto curl_attempt = l05::curl({"--path-as-is", "-o", "/dev/null", "-w", "%{http_code}", l05::url(s.port, "/../" + out + "/secret.txt")});
+    CHECK(curl_attempt.out == "400");
+}
+
+TEST_CASE("file_server: a bounded wrk run at 50 keep-alive connections has zero errors", "[files][interop][wrk]")
+{
+    if (!have_tool("wrk")) {
+        std::printf("NETLAB-SKIP: wrk is not installed (scripts/install-deps)\n");
+        return;
+    }
+    l05::Site site;
+    Server s("file_server", {"--directory", site.root.str(), "--quiet"});
+    const int fds_before = open_fd_count(s.proc.pid());
+    auto r = run({tool("wrk"), "-t1", "-c50", "-d2s", "--timeout", "10s", l05::url(s.port, "/page.html")}, {}, 30s);
+    CHECK(r.code == 0);
+    CHECK(contains(r.out, "Requests/sec"));
+    CHECK_FALSE(contains(r.out, "Socket errors"));
+    CHECK_FALSE(contains(r.out, "Non-2xx"));
+    auto big = run({tool("wrk"), "-t1", "-c4", "-d1s", "--timeout", "10s", l05::url(s.port, "/big.bin")}, {}, 30s);
+    CHECK(big.code == 0);
+    CHECK_FALSE(contains(big.out, "Socket errors"));
+    CHECK(eventually([&] { return open_fd_count(s.proc.pid()) == fds_before; }));
+    s.stop();
+}
+
+// ---- http_get ----------------------------------------------------------------------------------------
+
+namespace l05 {
+// python3 -m http.server on a fresh port, serving `dir`.
+struct PythonServer {
+    std::uint16_t port = free_port();
+    Process proc;
+    explicit PythonServer(const std::string& dir)
+        : proc({tool("python3"), "-m", "http.server", P(port), "--bind", "127.0.0.1", "--directory", dir})
+    {
+        wait_listening(port);
+    }
+};
+
+Result http_get(std::vector<std::string> args, std::string_view input = {})
+{
+    args.insert(args.begin(), bin("http_get"));
+    return run(std::move(args), input);
+}
+}  // namespace l05
+
+TEST_CASE("http_get: against python3 -m http.server (HTTP/1.0, read to EOF), -i, -I, --http1.0, binary-safe body",
+          "[http_get][interop][python]")
+{
+    l05::Site site;
+    l05::PythonServer py(site.root.str());
+    auto body = l05::http_get({l05::url(py.port, "/ten.txt")});
+    CHECK(body.code == 0);
+    CHECK(body.out == "abcdefghij");
+    auto inc = l05::http_get({"-i", l05::url(py.port, "/ten.txt")});
+    CHECK(inc.out.starts_with("HTTP/1.0 200 OK\r\nServer: SimpleHTTP/"));
+    CHECK(inc.out.ends_with("\r\n\r\nabcdefghij"));
+    auto head = l05::http_get({"-I", l05::url(py.port, "/ten.txt")});
+    CHECK(head.out.starts_with("HTTP/1.0 200 OK\r\n"));
+    CHECK(contains(head.out, "Content-Length: 10\r\n"));
+    CHECK(head.out.ends_with("\r\n\r\n"));
+    auto ten = l05::http_get({"--http1.0", l05::url(py.port, "/big.bin")});
+    CHECK(ten.out == site.big);
+    auto listing = l05::http_get({l05::url(py.port, "/")});
+    CHECK(contains(listing.out, "Directory listing for /"));
+    // Two URLs: python closes after each answer, so the second needs a new connection.
+    auto two = l05::http_get({"--trace", l05::url(py.port, "/ten.txt"), l05::url(py.port, "/page.html")});
+    CHECK(two.out == "abcdefghij<p>page</p>");
+    CHECK_FALSE(contains(two.err, "re-using"));
+}
+
+TEST_CASE("http_get: several URLs to one host share one keep-alive connection (--trace shows it), as httpx.Client does",
+          "[http_get]")
+{
+    Server s("router_server");
+    auto r = l05::http_get({"--trace", l05::url(s.port, "/"), l05::url(s.port, "/admin"), l05::url(s.port, "/x")});
+    CHECK(r.code == 0);
+    CHECK(r.out == "Привет!Сюда нельзяТакого нет");
+    std::size_t connects = 0;
+    for (std::size_t at = 0; (at = r.err.find("connect(", at)) != std::string::npos; ++at)
+        ++connects;
+    CHECK(connects == 1);
+    CHECK(contains(r.err, "re-using the keep-alive connection to http://127.0.0.1:" + P(s.port)));
+    // A server that closes each connection after one answer without saying so (no
+    // "Connection: close"): the request on the kept connection is sent again on a new one.
+    const auto port = free_port();
+    Process once({tool("python3"), "-c",
+                  "import socket,sys\ns=socket.create_server(('127.0.0.1',int(sys.argv[1])))\n"
+                  "while True:\n c,_=s.accept(); c.recv(65536)\n"
+                  " c.sendall(b'HTTP/1.1 200 OK\\r\\nContent-Length: 2\\r\\n\\r\\nok'); c.close()\n",
+                  P(port)});
+    wait_listening(port);
+    auto again = l05::http_get({"--trace", l05::url(port, "/1"), l05::url(port, "/2")});
+    CHECK(again.code == 0);
+    CHECK(again.out == "okok");
+    CHECK(contains(again.err, "the kept connection was closed by the server; connecting again"));
+}
+
+TEST_CASE("http_get: -X, -d, --data-binary @FILE, -H, -G --data-urlencode, -o, as request_dump_server sees them", "[http_get]")
+{
+    Server s("request_dump_server");
+    l05::TempDir dir;
+    auto put = l05::http_get({"-X", "PUT", "-d", "a=1", "-d", "b=2", "-H", "X-Test: yes", "-H", "User-Agent:", l05::url(s.port, "/p")});
+    CHECK(put.code == 0);
+    CHECK(contains(put.out, "PUT /p HTTP/1.1\r\n"));
+    CHECK(contains(put.out, "X-Test: yes\r\n"));
+    CHECK(contains(put.out, "Content-Type: application/x-www-form-urlencoded\r\n"));
+    CHECK(contains(put.out, "Content-Length: 7\r\n"));
+    CHECK(contains(put.out, "\r\n\r\na=1&amp;b=2"));
+    CHECK_FALSE(contains(put.out, "User-Agent"));
+    const std::string binary("\x00\x01\xff\r\n", 5);
+    const auto file = dir.file("body.bin", binary);
+    auto post = l05::http_get({"--data-binary", "@" + file, l05::url(s.port, "/")});
+    CHECK(contains(post.out, "POST / HTTP/1.1\r\n"));
+    CHECK(contains(post.out, "Content-Length: 5\r\n"));
+    s.proc.expect_line("POST / HTTP/1.1");
+    const auto sent = s.proc.expect_line(std::string("\x00\x01\xff", 3));
+    CHECK(contains(sent, std::string("\x00\x01\xff", 3)));
+    auto query = l05::http_get({"-G", "--data-urlencode", "q=привет мир", "--data-urlencode", "x=&", l05::url(s.port, "/s?a=b")});
+    CHECK(contains(query.out, "GET /s?a=b&amp;q=%D0%BF%D1%80%D0%B8%D0%B2%D0%B5%D1%82%20%D0%BC%D0%B8%D1%80&amp;x=%26 HTTP/1.1"));
+    const auto out_file = (dir.path / "out.html").string();
+    auto saved = l05::http_get({"-o", out_file, l05::url(s.port, "/saved")});
+    CHECK(saved.out.empty());
+    std::ifstream in(out_file);
+    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(contains(content, "GET /saved HTTP/1.1"));
+    auto head = l05::http_get({"-I", l05::url(s.port, "/h")});
+    CHECK(head.out.starts_with("HTTP/1.1 200 OK\r\n"));
+    s.proc.expect_line("HEAD /h HTTP/1.1");
+}
+
+TEST_CASE("http_get: -L follows redirects up to --max-redirs, --fail exits 1 on 4xx, errors are one line", "[http_get]")
+{
+    l05::Site site;
+    Server s("file_server", {"--directory", site.root.str()});
+    auto no_follow = l05::http_get({"-i", l05::url(s.port, "/sub")});
+    CHECK(no_follow.code == 0);
+    CHECK(no_follow.out.starts_with("HTTP/1.1 301 "));
+    auto follow = l05::http_get({"-L", l05::url(s.port, "/sub")});
+    CHECK(follow.out == "<h1>sub index</h1>");
+    auto limited = l05::http_get({"-L", "--max-redirs", "0", l05::url(s.port, "/sub")});
+    CHECK(limited.code == 1);
+    CHECK(limited.err == "http_get: maximum (0) redirects followed (--max-redirs)\n");
+    auto missing = l05::http_get({l05::url(s.port, "/nope")});
+    CHECK(missing.code == 0);
+    CHECK(contains(missing.out, "Error code: 404"));
+    auto fail = l05::http_get({"--fail", l05::url(s.port, "/nope")});
+    CHECK(fail.code == 1);
+    CHECK(fail.out.empty());
+    CHECK(fail.err == "http_get: the requested URL returned error: 404 Not Found\n");
+    auto refused = l05::http_get({l05::url(free_port(), "/")});
+    CHECK(refused.code == 1);
+    CHECK(contains(refused.err, "connect(127.0.0.1:"));
+    CHECK(contains(refused.err, "ECONNREFUSED"));
+    CHECK(std::count(refused.err.begin(), refused.err.end(), '\n') == 1);
+    for (const char* bad : {"ftp://x/", "not a url", "http://[::1/"}) {
+        auto usage = l05::http_get({bad});
+        CHECK(usage.code == 2);
+    }
+    CHECK(l05::http_get({}).code == 2);
+    CHECK(l05::http_get({"--help"}).code == 0);
+    CHECK(l05::http_get({"-H", "NoColon", l05::url(s.port)}).code == 2);
+    // IPv6 URL, and --host/--port: connect elsewhere while the URL names the Host.
+    Server v6("router_server", {}, "::1");
+    CHECK(l05::http_get({"http://[::1]:" + P(v6.port) + "/admin"}).out == "Сюда нельзя");
+    auto elsewhere = l05::http_get({"--host", "127.0.0.1", "--port", P(s.port), "http://example.invalid/ten.txt"});
+    CHECK(elsewhere.out == "abcdefghij");
+}
+
+TEST_CASE("http_get: --max-time and --connect-timeout bound the wait, a server breaking HTTP is reported", "[http_get][timeouts]")
+{
+    // A listener that never answers: the kernel completes connections into its backlog.
+    const auto port = free_port();
+    Process silent({tool("python3"), "-c",
+                    "import socket,sys,time\ns=socket.create_server(('127.0.0.1',int(sys.argv[1])))\n"
+                    "c=[]\nwhile True: c.append(s.accept())\n",
+                    P(port)});
+    wait_listening(port);
+    const auto start = std::chrono::steady_clock::now();
+    auto slow = l05::http_get({"--max-time", "0.5", l05::url(port)});
+    CHECK(slow.code == 1);
+    CHECK(slow.err == "http_get: operation timed out after 500 ms (--max-time)\n");
+    CHECK(std::chrono::steady_clock::now() - start < 5s);
+    CHECK(l05::http_get({"--connect-timeout", "0", l05::url(port)}).code == 2);
+    auto ok = l05::http_get({"--connect-timeout", "2", "--max-time", "5", l05::url(port)}, {});
+    (void)ok;  // (the silent server again; bounded by --max-time)
+    // Garbage instead of a status line.
+    const auto gport = free_port();
+    Process garbage({tool("python3"), "-c",
+                     "import socket,sys\ns=socket.create_server(('127.0.0.1',int(sys.argv[1])))\n"
+                     "while True:\n c,_=s.accept(); c.recv(100); c.sendall(b'SSH-2.0-OpenSSH\\r\\n'); c.close()\n",
+                     P(gport)});
+    wait_listening(gport);
+    auto bad = l05::http_get({l05::url(gport)});
+    CHECK(bad.code == 1);
+    CHECK(contains(bad.err, "bad response from http://127.0.0.1:" + P(gport) + ": malformed status line"));
+}
+
+TEST_CASE("http_get --raw: the lecture's hand-written request, LF turned into CR LF", "[http_get][raw]")
+{
+    Server s("request_dump_server");
+    l05::TempDir dir;
+    const auto file = dir.file("request.txt",
+                               "GET /python HTTP/1.1\nHost: cs.mipt.ru\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:107.0)\n"
+                               "Accept-Language: ru-RU,ru;q=0.8\nConnection: keep-alive\n\n");
+    auto r = l05::http_get({"-i", "--raw", file, l05::url(s.port)});
+    CHECK(r.code == 0);
+    CHECK(r.out.starts_with("HTTP/1.1 200 OK\r\n"));
+    s.proc.expect_line("GET /python HTTP/1.1\r");
+    s.proc.expect_line("Host: cs.mipt.ru\r");
+    CHECK(contains(r.out, "Accept-Language: ru-RU,ru;q=0.8\r\nConnection: keep-alive\r\n\r\n"));
+    CHECK(l05::http_get({"--raw", (dir.path / "missing").string(), l05::url(s.port)}).code == 1);
+}
+
+TEST_CASE("http_get: https through OpenSSL against openssl s_server: --cacert, verification failures, -k",
+          "[http_get][interop][tls]")
+{
+    l05::TempDir dir;
+    const auto key = (dir.path / "key.pem").string(), cert = (dir.path / "cert.pem").string();
+    auto gen = run({tool("openssl"), "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"},
+                   {}, 60s);
+    REQUIRE(gen.code == 0);
+    dir.file("hello.txt", "over TLS");
+    const auto port = free_port();
+    Process tls({"/bin/sh", "-c", "cd '" + dir.str() + "' && exec openssl s_server -quiet -accept 127.0.0.1:" + P(port) +
+                                      " -cert cert.pem -key key.pem -WWW"});
+    wait_listening(port);
+    const std::string u = "https://127.0.0.1:" + P(port) + "/hello.txt";
+    auto ok = l05::http_get({"--cacert", cert, u});
+    CHECK(ok.err == "");
+    CHECK(ok.code == 0);
+    CHECK(ok.out == "over TLS");
+    auto by_name = l05::http_get({"--cacert", cert, "--host", "127.0.0.1", "https://localhost:" + P(port) + "/hello.txt"});
+    CHECK(by_name.out == "over TLS");
+    auto untrusted = l05::http_get({u});  // a self-signed certificate is not in the system store
+    CHECK(untrusted.code == 1);
+    CHECK(contains(untrusted.err, "certificate verify failed"));
+    auto wrong_name = l05::http_get({"--cacert", cert, "--host", "127.0.0.1", "https://wrong.example:" + P(port) + "/hello.txt"});
+    CHECK(wrong_name.code == 1);
+    CHECK(contains(wrong_name.err, "certificate verify failed"));
+    auto insecure = l05::http_get({"-k", u});
+    CHECK(insecure.out == "over TLS");
+    auto bad_ca = l05::http_get({"--cacert", (dir.path / "none.pem").string(), u});
+    CHECK(bad_ca.code == 1);
+    CHECK(contains(bad_ca.err, "loading CA certificates"));
+}
+
+// ---- a real browser ----------------------------------------------------------------------------------
+
+namespace l05 {
+std::string chromium_binary()
+{
+    for (const char* name : {"chromium", "chromium-browser"})
+        if (have_tool(name))
+            return name;
+    return "";
+}
+
+// The page as chromium renders it (--dump-dom).
+Result dump_dom(const std::string& address)
+{
+    TempDir profile;
+    return run({chromium_binary(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + profile.str(), "--dump-dom", address},
+               {}, 60s);
+}
+}  // namespace l05
+
+TEST_CASE("chromium: router_server's / and /admin, file_server's listing, its real request in request_dump_server",
+          "[browser][interop]")
+{
+    if (l05::chromium_binary().empty()) {
+        std::printf("NETLAB-SKIP: chromium is not installed (scripts/install-deps)\n");
+        return;
+    }
+    Server router("router_server");
+    auto root = l05::dump_dom(l05::url(router.port, "/"));
+    CHECK(root.code == 0);
+    CHECK(contains(root.out, "<body>Привет!</body>"));
+    auto admin = l05::dump_dom(l05::url(router.port, "/admin"));
+    CHECK(contains(admin.out, "<body>Сюда нельзя</body>"));
+    router.proc.expect_line("GET /admin HTTP/1.1\r");
+
+    l05::Site site;
+    Server files("file_server", {"--directory", site.root.str()});
+    auto listing = l05::dump_dom(l05::url(files.port, "/"));
+    CHECK(contains(listing.out, "<h1>Directory listing for /</h1>"));
+    CHECK(contains(listing.out, "<a href=\"sub/\">sub/</a>"));
+    CHECK(contains(listing.out, "a &lt;b&gt;&amp;\"c\" ü.txt"));
+
+    Server dump("request_dump_server");
+    auto page = l05::dump_dom(l05::url(dump.port, "/"));
+    CHECK(contains(page.out, "<h1>Your request</h1>"));
+    dump.proc.expect_line("GET / HTTP/1.1\r");
+    CHECK(contains(dump.proc.expect_line("User-Agent: "), "Chrome/"));
+    dump.proc.expect_line("Sec-Fetch-Mode: navigate\r");
+    dump.proc.expect_line("Sec-Fetch-Dest: document\r");
+}
+
+TEST_CASE("http_get: --http1.0 sends an HTTP/1.0 request and reads until the server closes", "[http_get]")
+{
+    Server s("request_dump_server");
+    auto r = l05::http_get({"-i", "--http1.0", l05::url(s.port, "/ten")});
+    CHECK(r.code == 0);
+    CHECK(contains(r.out, "Connection: close\r\n"));
+    CHECK(contains(r.out, "GET /ten HTTP/1.0\r\n"));
+    s.proc.expect_line("GET /ten HTTP/1.0\r");
+    auto eleven = l05::http_get({l05::url(s.port, "/eleven")});
+    CHECK(contains(eleven.out, "GET /eleven HTTP/1.1\r\n"));
+}
+
+TEST_CASE("http_get: --connect-timeout gives up on a connection that is never accepted", "[http_get][timeouts]")
+{
+    // A listener with a full accept queue (backlog 0, one connection already queued): the
+    // kernel drops further SYNs, so a connect() waits until the client gives up.
+    const auto port = free_port();
+    Process full({tool("python3"), "-c",
+                  "import socket,sys\ns=socket.socket(); s.bind(('127.0.0.1',int(sys.argv[1]))); s.listen(0)\n"
+                  "c=socket.create_connection(('127.0.0.1',int(sys.argv[1])))\nprint('full', flush=True)\n"
+                  "sys.stdin.read()\n",
+                  P(port)});
+    full.expect_line("full");
+    const auto start = std::chrono::steady_clock::now();
+    auto r = l05::http_get({"--connect-timeout", "0.3", l05::url(port)});
+    CHECK(r.code == 1);
+    CHECK(r.err == "http_get: connect to 127.0.0.1 port " + P(port) + " timed out after 300 ms\n");
+    CHECK(std::chrono::steady_clock::now() - start < 5s);
+}
+
+TEST_CASE("servers: --trace narrates the socket calls", "[servers][cli]")
+{
+    l05::TempDir dir;
+    for (const auto& program : l05::kServers) {
+        INFO(program);
+        l05::AnyServer s(program, dir.str(), {"--trace"});
+        CHECK(l05::ask(s.server.port, l05::get("/")).status == 200);
+        s.server.proc.expect_err_line("bind(");
+        s.server.proc.expect_err_line("accept(");
+        s.server.stop();
+    }
+}
