@@ -13,6 +13,7 @@
 
 #include "http_message.hpp"
 #include "url.hpp"
+#include "xmlrpc.hpp"
 
 #include <functional>
 #include <optional>
@@ -1574,4 +1575,358 @@ TEST_CASE("servers: --trace narrates the socket calls", "[servers][cli]")
         s.server.proc.expect_err_line("accept(");
         s.server.stop();
     }
+}
+
+// ==== part 2: applications on HTTP ================================================================
+
+// ---- xmlrpc_server / xmlrpc_client ----------------------------------------------------------------
+
+TEST_CASE("xmlrpc: calls and responses encode and decode every type, faults, bad messages are errors", "[xmlrpc][unit]")
+{
+    using xmlrpc::Value;
+    Value s = Value::structure();
+    s.add_member("k", Value::array({Value::integer(-7), Value::nil()}));
+    const xmlrpc::Call call{"echo", {Value::integer(3), Value::boolean(true), Value::string("строка <&>"), Value::dbl(3.0),
+                                     Value::datetime("20261201T10:00:00"), Value::base64(std::string("\0\xffhi", 4)), s}};
+    const auto back = xmlrpc::parse_call(xmlrpc::encode_call(call));
+    REQUIRE(back.params.size() == call.params.size());
+    std::string printed;
+    for (const auto& p : back.params)
+        printed += xmlrpc::python_repr(p) + " ";
+    CHECK(printed == "3 True 'строка <&>' 3.0 <DateTime '20261201T10:00:00'> b'\\x00\\xffhi' {'k': [-7, None]} ");
+    CHECK(xmlrpc::python_str(xmlrpc::parse_response(xmlrpc::encode_response(Value::boolean(false))).value) == "False");
+    const auto f = xmlrpc::parse_response(xmlrpc::encode_fault(4, "too many"));
+    CHECK(f.is_fault);
+    CHECK(f.fault_code == 4);
+    CHECK(f.fault_string == "too many");
+    // Python's own encodings: untyped string, i4, base64 with line breaks.
+    const auto py = xmlrpc::parse_call("<?xml version='1.0'?>\n<methodCall>\n<methodName>m</methodName>\n<params>\n"
+                                       "<param>\n<value>plain</value>\n</param>\n<param>\n<value><i4>-2147483648</i4></value>\n</param>\n"
+                                       "<param>\n<value><base64>\naGVs\nbG8=\n</base64></value>\n</param>\n</params>\n</methodCall>\n");
+    REQUIRE(py.params.size() == 3);
+    CHECK(py.params[0].s == "plain");
+    CHECK(py.params[1].i == -2147483648LL);
+    CHECK(py.params[2].s == "hello");
+    for (const std::string bad : {"", "<methodCall>", "<methodCall><methodName>m</methodName><params><param><value><int>2147483648</int></value></param></params></methodCall>",
+                                  "<methodCall><methodName>m</methodName><params><param><value><boolean>2</boolean></value></param></params></methodCall>",
+                                  "<methodCall><methodName>m</methodName><params><param><value><double>x</double></value></param></params></methodCall>",
+                                  "<methodCall><methodName>m</methodName><params><param><value><base64>a</base64></value></param></params></methodCall>",
+                                  "<methodCall><methodName>m</methodName><params><param><value><blob/></value></param></params></methodCall>",
+                                  "<other/>"}) {
+        INFO(bad);
+        CHECK_THROWS_AS(xmlrpc::parse_call(bad), xmlrpc::Error);
+    }
+    std::string deep = "<methodCall><methodName>m</methodName><params><param>";
+    for (int i = 0; i < 100'000; ++i)
+        deep += "<value><array><data>";
+    auto error_of = [](const std::string& xml) -> std::string {
+        try {
+            xmlrpc::parse_call(xml);
+        } catch (const xmlrpc::Error& e) {
+            return e.what();
+        }
+        return "no error";
+    };
+    CHECK(contains(error_of(deep), "malformed XML"));  // unclosed
+    for (int i = 0; i < 100'000; ++i)
+        deep += "</data></array></value>";
+    deep += "</param></params></methodCall>";
+    CHECK(error_of(deep) == "XML nested deeper than 100 levels");
+}
+
+namespace l05 {
+
+Result xmlrpc_client(std::uint16_t port, std::vector<std::string> args = {})
+{
+    std::vector<std::string> argv{bin("xmlrpc_client")};
+    if (port)
+        argv.insert(argv.end(), {"--host", "127.0.0.1", "--port", P(port)});
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv);
+}
+
+std::string rpc_url(std::uint16_t port, const std::string& path = "/") { return "http://127.0.0.1:" + P(port) + path; }
+
+// python3's SimpleXMLRPCServer with the lecture's is_even, introspection, multicall and echo.
+struct PythonXmlRpcServer {
+    std::uint16_t port = free_port();
+    Process proc{{tool("python3"), "-c",
+                  "import sys\nfrom xmlrpc.server import SimpleXMLRPCServer\n"
+                  "def is_even(n):\n    return n % 2 == 0\n"
+                  "def echo(x):\n    return x\n"
+                  "s = SimpleXMLRPCServer(('127.0.0.1', int(sys.argv[1])), logRequests=False, allow_none=True)\n"
+                  "s.register_function(is_even, 'is_even'); s.register_function(echo, 'echo')\n"
+                  "s.register_introspection_functions(); s.register_multicall_functions()\n"
+                  "print('Listening on port %s...' % sys.argv[1], flush=True)\n"
+                  "s.serve_forever()\n",
+                  P(port)}};
+    PythonXmlRpcServer() { proc.expect_line("Listening on port"); }
+};
+
+}  // namespace l05
+
+TEST_CASE("xmlrpc_server: the lecture's pair — Listening on port 8000..., 3 is even: False, 100 is even: True",
+          "[xmlrpc]")
+{
+    Server s("xmlrpc_server");
+    s.proc.expect_line("Listening on port " + P(s.port) + "...");
+    auto c = l05::xmlrpc_client(s.port);
+    CHECK(c.code == 0);
+    CHECK(c.out == "3 is even: False\n100 is even: True\n");
+    auto help = run({bin("xmlrpc_server"), "--help"});
+    CHECK(contains(help.out, "localhost"));
+    CHECK(contains(help.out, "8000"));
+    auto chelp = run({bin("xmlrpc_client"), "--help"});
+    CHECK(contains(chelp.out, "localhost"));
+    CHECK(contains(chelp.out, "8000"));
+    // Each call was one POST / in the access log, on one kept connection (--trace shows the reuse).
+    s.proc.expect_err_line("\"POST / HTTP/1.1\" 200 -");
+    auto traced = l05::xmlrpc_client(s.port, {"--trace"});
+    CHECK(contains(traced.err, "re-using the keep-alive connection to http://127.0.0.1:" + P(s.port)));
+    s.stop();
+}
+
+TEST_CASE("xmlrpc_server: python3's xmlrpc.client — every type round-trips, introspection, multicall, faults",
+          "[xmlrpc][interop][python]")
+{
+    Server s("xmlrpc_server");
+    auto py = python(
+        "import sys, xmlrpc.client as x\n"
+        "p = x.ServerProxy('http://127.0.0.1:%s/' % sys.argv[1], allow_none=True, use_builtin_types=True)\n"
+        "print(p.is_even(3), p.is_even(100), p.is_even(True), p.is_even(2.5))\n"
+        "vals = [2147483647, -2147483648, True, False, '', 'Привет <&> \"q\"', 1.5, 1e300, -0.25,\n"
+        "        x.DateTime('20261201T10:00:00'), bytes(range(256)), [], [1, [2, ['three']]], {},\n"
+        "        {'a': 1, 'вложенный': {'b': [True, 2.5]}}, None]\n"
+        "for v in vals:\n"
+        "    r = p.echo(v)\n"
+        "    if isinstance(v, x.DateTime): ok = r.strftime('%Y%m%dT%H:%M:%S') == v.value\n"
+        "    else: ok = r == v and type(r) == type(v)\n"
+        "    print('round-trip', p.type_of(v), ok)\n"
+        "print(p.add(2, 3), p.add(2, 0.5), p.add('a', 'б'), p.add([1], [2]))\n"
+        "print(p.system.listMethods())\n"
+        "print(p.system.methodHelp('is_even'))\n"
+        "print(repr(p.system.methodHelp('nope')), p.system.methodSignature('is_even'))\n"
+        "print(p.now().year >= 2024)\n"
+        "m = x.MultiCall(p); m.is_even(4); m.nope(); m.add(1, 2); m.is_even()\n"
+        "r = m()\n"
+        "print(r.results)\n"
+        "for call in [lambda: p.nope(), lambda: p.is_even(), lambda: p.is_even(1, 2), lambda: p.is_even('x'),\n"
+        "             lambda: p.is_even([1]), lambda: p.add(2147483647, 1), lambda: p.add(1, 'a')]:\n"
+        "    try: call(); print('no fault')\n"
+        "    except x.Fault as f: print(f.faultCode, f.faultString)\n",
+        {P(s.port)});
+    CHECK(py.code == 0);
+    CHECK(py.err == "");
+    CHECK(py.out == "False True False False\n"
+                    "round-trip int True\nround-trip int True\nround-trip boolean True\nround-trip boolean True\n"
+                    "round-trip string True\nround-trip string True\nround-trip double True\nround-trip double True\n"
+                    "round-trip double True\nround-trip dateTime.iso8601 True\nround-trip base64 True\n"
+                    "round-trip array True\nround-trip array True\nround-trip struct True\nround-trip struct True\n"
+                    "round-trip nil True\n"
+                    "5 2.5 aб [1, 2]\n"
+                    "['add', 'echo', 'is_even', 'now', 'system.listMethods', 'system.methodHelp', 'system.methodSignature', "
+                    "'system.multicall', 'type_of']\n"
+                    "Returns True if n is even, False otherwise (lecture 001).\n"
+                    "'' signatures not supported\n"
+                    "True\n"
+                    "[[True], {'faultCode': 1, 'faultString': '<class \\'Exception\\'>:method \"nope\" is not supported'}, [3], "
+                    "{'faultCode': 1, 'faultString': \"<class 'TypeError'>:is_even() missing 1 required positional argument: 'n'\"}]\n"
+                    "1 <class 'Exception'>:method \"nope\" is not supported\n"
+                    "1 <class 'TypeError'>:is_even() missing 1 required positional argument: 'n'\n"
+                    "1 <class 'TypeError'>:is_even() takes 1 positional argument but 2 were given\n"
+                    "1 <class 'TypeError'>:not all arguments converted during string formatting\n"
+                    "1 <class 'TypeError'>:unsupported operand type(s) for %: 'list' and 'int'\n"
+                    "1 <class 'OverflowError'>:int exceeds XML-RPC limits\n"
+                    "1 <class 'TypeError'>:unsupported operand type(s) for +: 'int' and 'str'\n");
+    s.stop();
+}
+
+TEST_CASE("xmlrpc_client: against python3's SimpleXMLRPCServer — the lecture's lines, any method, every type, faults",
+          "[xmlrpc][interop][python]")
+{
+    l05::PythonXmlRpcServer py;
+    auto lecture = l05::xmlrpc_client(py.port);
+    CHECK(lecture.code == 0);
+    CHECK(lecture.out == "3 is even: False\n100 is even: True\n");
+    const std::string url = l05::rpc_url(py.port);
+    auto echo = run({bin("xmlrpc_client"), url, "echo", R"([1, -2, "two", 2.5, true, null, {"k": ["Привет"]}])"});
+    CHECK(echo.code == 0);
+    CHECK(echo.out == "[1, -2, 'two', 2.5, True, None, {'k': ['Привет']}]\n");
+    CHECK(run({bin("xmlrpc_client"), url, "echo", "plain text"}).out == "plain text\n");
+    CHECK(run({bin("xmlrpc_client"), url, "echo", R"("42")"}).out == "42\n");
+    CHECK(run({bin("xmlrpc_client"), url, "echo", "42"}).out == "42\n");
+    CHECK(run({bin("xmlrpc_client"), url, "echo", "dateTime:20261201T10:00:00"}).out == "20261201T10:00:00\n");
+    CHECK(run({bin("xmlrpc_client"), url, "echo", "base64:hi\x01"}).out == "b'hi\\x01'\n");
+    CHECK(run({bin("xmlrpc_client"), url, "is_even", "--", "-4"}).out == "True\n");
+    auto methods = run({bin("xmlrpc_client"), url, "system.listMethods"});
+    CHECK(methods.out == "['echo', 'is_even', 'system.listMethods', 'system.methodHelp', 'system.methodSignature', "
+                         "'system.multicall']\n");
+    auto multi = run({bin("xmlrpc_client"), url, "system.multicall",
+                      R"([{"methodName": "is_even", "params": [7]}, {"methodName": "nope", "params": []}])"});
+    CHECK(multi.code == 0);
+    CHECK(multi.out == "[[False], {'faultCode': 1, 'faultString': '<class \\'Exception\\'>:method \"nope\" is not supported'}]\n");
+    auto fault = run({bin("xmlrpc_client"), url, "nope", "1"});
+    CHECK(fault.code == 1);
+    CHECK(fault.out == "");
+    CHECK(fault.err == "xmlrpc_client: <Fault 1: '<class \\'Exception\\'>:method \"nope\" is not supported'>\n");
+    auto type = run({bin("xmlrpc_client"), url, "is_even", "x"});
+    CHECK(type.code == 1);
+    CHECK(type.err == "xmlrpc_client: <Fault 1: \"<class 'TypeError'>:not all arguments converted during string formatting\">\n");
+    auto protocol = run({bin("xmlrpc_client"), l05::rpc_url(py.port, "/elsewhere"), "is_even", "2"});
+    CHECK(protocol.code == 1);
+    CHECK(protocol.err == "xmlrpc_client: <ProtocolError for 127.0.0.1:" + P(py.port) + "/elsewhere: 404 Not Found>\n");
+}
+
+TEST_CASE("xmlrpc_client: usage errors exit 2, refused, timeout (--timeout) and a non-XML-RPC answer exit 1",
+          "[xmlrpc][timeouts]")
+{
+    CHECK(run({bin("xmlrpc_client"), "--help"}).code == 0);
+    auto bad = run({bin("xmlrpc_client"), "ftp://x/"});
+    CHECK(bad.code == 2);
+    CHECK(contains(bad.err, "try --help"));
+    CHECK(run({bin("xmlrpc_client"), "--timeout", "0"}).code == 2);
+    CHECK(run({bin("xmlrpc_client"), "--frobnicate"}).code == 2);
+    const auto closed = free_port();
+    auto refused = l05::xmlrpc_client(closed);
+    CHECK(refused.code == 1);
+    CHECK(refused.err == "xmlrpc_client: connect(127.0.0.1:" + P(closed) + "): Connection refused (errno 111, ECONNREFUSED)\n");
+    const auto port = free_port();
+    Process silent({tool("python3"), "-c",
+                    "import socket,sys\ns=socket.create_server(('127.0.0.1',int(sys.argv[1])))\n"
+                    "c=[]\nwhile True: c.append(s.accept())\n",
+                    P(port)});
+    wait_listening(port);
+    const auto start = std::chrono::steady_clock::now();
+    auto slow = l05::xmlrpc_client(port, {"--timeout", "0.4"});
+    CHECK(slow.code == 1);
+    CHECK(slow.err == "xmlrpc_client: no answer from http://127.0.0.1:" + P(port) + " within 400 ms\n");
+    CHECK(std::chrono::steady_clock::now() - start < 5s);
+    // An HTTP server that is not XML-RPC: 200 with HTML.
+    Server hello("hello_server");
+    auto html = l05::xmlrpc_client(hello.port, {l05::rpc_url(hello.port), "is_even", "1"});
+    CHECK(html.code == 1);
+    CHECK(contains(html.err, "xmlrpc_client: <ProtocolError for 127.0.0.1:" + P(hello.port) + "/: 501 Not Implemented>"));
+}
+
+TEST_CASE("xmlrpc_server: --help, usage errors exit 2, busy port exits 1, SIGINT/SIGTERM stop it within 2 s with status 0",
+          "[xmlrpc][signals][cli]")
+{
+    CHECK(run({bin("xmlrpc_server"), "--help"}).code == 0);
+    CHECK(run({bin("xmlrpc_server"), "--port", "x"}).code == 2);
+    Server first("xmlrpc_server");
+    auto busy = run({bin("xmlrpc_server"), "--host", "127.0.0.1", "--port", P(first.port)});
+    CHECK(busy.code == 1);
+    CHECK(contains(busy.err, "bind(127.0.0.1:" + P(first.port) + "): Address already in use"));
+    for (int sig : {SIGINT, SIGTERM})
+        for (bool with_client : {false, true}) {
+            INFO("signal " << sig << " client " << with_client);
+            Server s("xmlrpc_server");
+            std::optional<Conn> c;
+            if (with_client) {
+                c.emplace(s.port);
+                REQUIRE(c->send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n<methodCall>"));
+            }
+            s.proc.signal(sig);
+            CHECK(s.proc.wait(2s) == 0);
+        }
+}
+
+TEST_CASE("xmlrpc_server: bad input — malformed and deep XML are faults, huge bodies 413, lying lengths and slowloris 408,"
+          " GET 501, other paths 404, it keeps serving, no descriptor leaks",
+          "[xmlrpc][bad-input]")
+{
+    Server s("xmlrpc_server", {"--header-timeout", "1", "--max-body", "300000"});
+    const pid_t pid = s.proc.pid();
+    const int fds_before = open_fd_count(pid);
+    auto post = [](const std::string& body, const std::string& path = "/") {
+        return "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: " + std::to_string(body.size()) +
+               "\r\n\r\n" + body;
+    };
+    const std::string good = xmlrpc::encode_call({"is_even", {xmlrpc::Value::integer(8)}});
+    Conn bystander(s.port);
+    auto still_serving = [&] {
+        REQUIRE(bystander.send(post(good)));
+        const auto r = bystander.response("POST");
+        CHECK(r.status == 200);
+        CHECK(xmlrpc::python_str(xmlrpc::parse_response(r.body).value) == "True");
+    };
+    std::string deep = "<methodCall><methodName>echo</methodName><params><param>";
+    for (int i = 0; i < 5000; ++i)
+        deep += "<value><array><data>";
+    for (int i = 0; i < 5000; ++i)
+        deep += "</data></array></value>";
+    deep += "</param></params></methodCall>";
+    struct Case {
+        const char* what;
+        std::string body;
+        const char* fault;
+    };
+    const std::vector<Case> faults = {
+        {"truncated XML", good.substr(0, good.size() / 2), "malformed XML"},
+        {"not XML at all", "hello", "malformed XML: No document element found"},
+        {"XML but not a call", "<methodResponse/>", "no <methodCall> element"},
+        {"empty body", "", "malformed XML"},
+        {"5,000 nested arrays", deep, "XML nested deeper than 100 levels"},
+        {"a bad int", "<methodCall><methodName>is_even</methodName><params><param><value><int>1x</int></value></param></params></methodCall>",
+         "bad <int> value '1x'"},
+    };
+    for (const auto& c : faults) {
+        INFO(c.what);
+        Conn conn(s.port);
+        REQUIRE(conn.send(post(c.body)));
+        const auto r = conn.response("POST");
+        CHECK(r.status == 200);
+        const auto f = xmlrpc::parse_response(r.body);
+        CHECK(f.is_fault);
+        CHECK(f.fault_code == 1);
+        CHECK(contains(f.fault_string, c.fault));
+        still_serving();
+    }
+    {
+        INFO("a body over --max-body is 413 and the connection closes");
+        Conn big(s.port);
+        big.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 400000\r\n\r\n" + std::string(400'000, '<'));
+        CHECK(big.read_all().starts_with("HTTP/1.1 413 "));
+        still_serving();
+    }
+    {
+        INFO("Content-Length longer than the body: 408 after --header-timeout");
+        Conn liar(s.port);
+        REQUIRE(liar.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\n<methodCall>"));
+        CHECK(liar.read_all().starts_with("HTTP/1.1 408 "));
+        still_serving();
+    }
+    {
+        INFO("slowloris, a byte every 100 ms, is cut off with 408");
+        Conn slow(s.port);
+        const std::string req = post(good);
+        std::string answer;
+        for (char ch : req) {
+            if (!slow.send(std::string(1, ch)))
+                break;
+            if (auto got = slow.recv_once(100ms); got) {
+                answer += *got;
+                break;
+            }
+        }
+        answer += slow.read_all();
+        CHECK(answer.starts_with("HTTP/1.1 408 "));
+        still_serving();
+    }
+    {
+        INFO("GET is 501 as in SimpleXMLRPCRequestHandler, another path 404, /RPC2 works");
+        CHECK(l05::ask(s.port, l05::get("/")).status == 501);
+        CHECK(l05::ask(s.port, post(good, "/other")).status == 404);
+        CHECK(l05::ask(s.port, post(good, "/RPC2"), "POST").status == 200);
+    }
+    {
+        INFO("a client vanishing mid-body");
+        Conn gone(s.port);
+        REQUIRE(gone.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nhalf"));
+    }
+    still_serving();
+    bystander.close();
+    CHECK(eventually([&] { return open_fd_count(pid) == fds_before; }));
+    CHECK(s.proc.running());
+    s.stop();
 }
