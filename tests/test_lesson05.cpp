@@ -1930,3 +1930,399 @@ TEST_CASE("xmlrpc_server: bad input — malformed and deep XML are faults, huge 
     CHECK(s.proc.running());
     s.stop();
 }
+
+// ---- rest_server / rest_client ----------------------------------------------------------------------
+
+namespace l05 {
+
+// One request on a fresh connection to rest_server: method, path, optional JSON body and fields.
+http::Response rest(std::uint16_t port, const std::string& method, const std::string& path, const std::string& body = "",
+                    const std::string& fields = "")
+{
+    std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + fields;
+    if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH")
+        req += (contains(fields, "Content-Type") ? "" : "Content-Type: application/json\r\n") + std::string("Content-Length: ") +
+               std::to_string(body.size()) + "\r\n";
+    return ask(port, req + "\r\n" + body, method);
+}
+
+std::string field(const http::Response& r, const std::string& name)
+{
+    const std::string* v = r.headers.get(name);
+    return v ? *v : "<none>";
+}
+
+}  // namespace l05
+
+TEST_CASE("rest_server: the notes API — 201 + Location, 200, 204, 404, 405 with Allow, 409, 415, 400, query parameters,"
+          " HEAD, OPTIONS",
+          "[rest]")
+{
+    Server s("rest_server");
+    s.proc.expect_line(" * Running on http://127.0.0.1:" + P(s.port));
+    auto created = l05::rest(s.port, "POST", "/notes", R"({"title": "Купить молоко", "text": "2 литра", "tags": ["дом"]})");
+    CHECK(created.status == 201);
+    CHECK(created.reason == "Created");
+    CHECK(l05::field(created, "Location") == "/notes/1");
+    CHECK(l05::field(created, "Content-Type") == "application/json");
+    CHECK(created.body == "{\"id\":1,\"tags\":[\"дом\"],\"text\":\"2 литра\",\"title\":\"Купить молоко\"}\n");
+    CHECK(l05::rest(s.port, "POST", "/notes", R"({"title": "second", "text": "milk too"})").status == 201);
+    CHECK(l05::rest(s.port, "POST", "/notes", R"({"title": "third"})").status == 201);
+    auto all = l05::rest(s.port, "GET", "/notes");
+    CHECK(all.status == 200);
+    CHECK(l05::field(all, "X-Total-Count") == "3");
+    auto filtered = l05::rest(s.port, "GET", "/notes?filter=milk");
+    CHECK(contains(filtered.body, "\"total\":1"));
+    CHECK(contains(filtered.body, "\"title\":\"second\""));
+    auto cyr = l05::rest(s.port, "GET", "/notes?filter=%D0%BC%D0%BE%D0%BB");
+    CHECK(contains(cyr.body, "\"total\":1"));
+    auto page = l05::rest(s.port, "GET", "/notes?limit=1&offset=1");
+    CHECK(page.body == "{\"limit\":1,\"notes\":[{\"id\":2,\"tags\":[],\"text\":\"milk too\",\"title\":\"second\"}],\"offset\":1,\"total\":3}\n");
+    CHECK(l05::rest(s.port, "GET", "/notes?limit=0").status == 400);
+    CHECK(l05::rest(s.port, "GET", "/notes?limit=x").body == "{\"error\":\"limit must be a whole number from 1 to 1000, not 'x'\"}\n");
+    CHECK(l05::rest(s.port, "GET", "/notes?color=red").status == 400);
+    CHECK(l05::rest(s.port, "GET", "/notes/1").status == 200);
+    auto head = l05::rest(s.port, "HEAD", "/notes/1");
+    CHECK(head.status == 200);
+    CHECK(head.body.empty());
+    CHECK(l05::field(head, "Content-Length") == std::to_string(l05::rest(s.port, "GET", "/notes/1").body.size()));
+    auto put = l05::rest(s.port, "PUT", "/notes/1", R"({"title": "Купить хлеб"})");
+    CHECK(put.status == 200);
+    CHECK(put.body == "{\"id\":1,\"tags\":[],\"text\":\"\",\"title\":\"Купить хлеб\"}\n");
+    auto put_new = l05::rest(s.port, "PUT", "/notes/10", R"({"title": "ten"})");
+    CHECK(put_new.status == 201);
+    CHECK(l05::field(put_new, "Location") == "/notes/10");
+    CHECK(l05::rest(s.port, "PUT", "/notes/10", R"({"title": "ten"})").status == 200);  // idempotent
+    auto patch = l05::rest(s.port, "PATCH", "/notes/1", R"({"tags": ["a", "b"]})", "Content-Type: application/merge-patch+json\r\n");
+    CHECK(patch.status == 200);
+    CHECK(patch.body == "{\"id\":1,\"tags\":[\"a\",\"b\"],\"text\":\"\",\"title\":\"Купить хлеб\"}\n");
+    CHECK(l05::rest(s.port, "PATCH", "/notes/99", R"({"text": "x"})").status == 404);
+    auto conflict = l05::rest(s.port, "POST", "/notes", R"({"title": "ten"})");
+    CHECK(conflict.status == 409);
+    CHECK(conflict.reason == "Conflict");
+    CHECK(conflict.body == "{\"error\":\"the title is taken by /notes/10\"}\n");
+    CHECK(l05::rest(s.port, "PATCH", "/notes/1", R"({"title": "second"})").status == 409);
+    auto wrong_type = l05::rest(s.port, "POST", "/notes", "title=x", "Content-Type: application/x-www-form-urlencoded\r\n");
+    CHECK(wrong_type.status == 415);
+    CHECK(wrong_type.reason == "Unsupported Media Type");
+    auto bad_json = l05::rest(s.port, "POST", "/notes", R"({"title": )");
+    CHECK(bad_json.status == 400);
+    CHECK(bad_json.body.starts_with("{\"error\":\"invalid JSON: "));
+    CHECK(l05::rest(s.port, "POST", "/notes", "[1]").body == "{\"error\":\"the body must be a JSON object\"}\n");
+    CHECK(l05::rest(s.port, "POST", "/notes", R"({"text": "no title"})").body == "{\"error\":\"\\\"title\\\" is required\"}\n");
+    CHECK(l05::rest(s.port, "POST", "/notes", R"({"title": 5})").status == 400);
+    CHECK(l05::rest(s.port, "POST", "/notes", R"({"title": "x", "owner": "me"})").status == 400);
+    auto del = l05::rest(s.port, "DELETE", "/notes/1");
+    CHECK(del.status == 204);
+    CHECK(del.body.empty());
+    CHECK_FALSE(del.headers.has("Content-Length"));
+    CHECK(l05::rest(s.port, "DELETE", "/notes/1").status == 404);
+    CHECK(l05::rest(s.port, "GET", "/notes/1").status == 404);
+    CHECK(l05::rest(s.port, "GET", "/notes/abc").status == 404);
+    CHECK(l05::rest(s.port, "GET", "/nothing").status == 404);
+    auto not_allowed = l05::rest(s.port, "DELETE", "/notes");
+    CHECK(not_allowed.status == 405);
+    CHECK(l05::field(not_allowed, "Allow") == "GET, HEAD, POST, OPTIONS");
+    auto options = l05::rest(s.port, "OPTIONS", "/notes/2");
+    CHECK(options.status == 204);
+    CHECK(l05::field(options, "Allow") == "GET, HEAD, PUT, PATCH, DELETE, OPTIONS");
+    CHECK(l05::field(l05::rest(s.port, "POST", "/notes/2", "{}"), "Allow") == "GET, HEAD, PUT, PATCH, DELETE, OPTIONS");
+    // curl, as a real peer, sees the same.
+    auto c = l05::curl({"-i", "-X", "POST", "-H", "Content-Type: application/json", "-d", R"({"title": "curl"})",
+                        l05::url(s.port, "/notes")});
+    CHECK(c.code == 0);
+    CHECK(c.out.starts_with("HTTP/1.1 201 Created\r\n"));
+    CHECK(contains(c.out, "Location: /notes/11\r\n"));
+    s.stop();
+}
+
+TEST_CASE("rest_server: the lecture's Flask routes — /user/<username> escaped, /post/<int:post_id>, /path/<path:subpath>",
+          "[rest][interop][curl]")
+{
+    Server s("rest_server");
+    auto user = l05::rest(s.port, "GET", "/user/%3Cscript%3E%22x%22%26'");
+    CHECK(user.status == 200);
+    CHECK(l05::field(user, "Content-Type") == "text/html; charset=utf-8");
+    CHECK(user.body == "User &lt;script&gt;&#34;x&#34;&amp;&#39;");
+    CHECK(l05::curl({l05::url(s.port, "/user/Иван")}).out == "User Иван");
+    CHECK(l05::rest(s.port, "GET", "/user/a/b").status == 404);
+    CHECK(l05::rest(s.port, "GET", "/post/42").body == "Post 42");
+    CHECK(l05::rest(s.port, "GET", "/post/abc").status == 404);
+    CHECK(l05::rest(s.port, "GET", "/post/-1").status == 404);
+    CHECK(l05::rest(s.port, "GET", "/post/").status == 404);
+    CHECK(l05::rest(s.port, "GET", "/path/a/b/<c>").body == "Subpath a/b/&lt;c&gt;");
+    CHECK(l05::rest(s.port, "GET", "/path/").status == 404);
+    auto post = l05::rest(s.port, "POST", "/user/x", "{}");
+    CHECK(post.status == 405);
+    CHECK(l05::field(post, "Allow") == "GET, HEAD, OPTIONS");
+}
+
+TEST_CASE("rest_server: CORS — allowed and refused origins, preflight fields, Vary, '*', null only when listed, credentials,"
+          " --max-age",
+          "[rest][cors]")
+{
+    const std::string a = "http://127.0.0.1:8001", b = "http://evil.test";
+    const std::string pre = "Access-Control-Request-Method: PUT\r\nAccess-Control-Request-Headers: content-type\r\n";
+    {
+        Server s("rest_server", {"--allow-origin", a, "--allow-origin", "null", "--max-age", "30"});
+        auto ok = l05::rest(s.port, "OPTIONS", "/notes/1", "", "Origin: " + a + "\r\n" + pre);
+        CHECK(ok.status == 204);
+        CHECK(l05::field(ok, "Access-Control-Allow-Origin") == a);
+        CHECK(l05::field(ok, "Access-Control-Allow-Methods") == "GET, HEAD, POST, PUT, PATCH, DELETE");
+        CHECK(l05::field(ok, "Access-Control-Allow-Headers") == "Content-Type");
+        CHECK(l05::field(ok, "Access-Control-Max-Age") == "30");
+        CHECK(l05::field(ok, "Vary") == "Origin, Access-Control-Request-Method, Access-Control-Request-Headers");
+        CHECK_FALSE(ok.headers.has("Access-Control-Allow-Credentials"));
+        auto refused = l05::rest(s.port, "OPTIONS", "/notes/1", "", "Origin: " + b + "\r\n" + pre);
+        CHECK(refused.status == 204);
+        CHECK_FALSE(refused.headers.has("Access-Control-Allow-Origin"));
+        CHECK_FALSE(refused.headers.has("Access-Control-Allow-Methods"));
+        auto bad_header = l05::rest(s.port, "OPTIONS", "/notes/1", "",
+                                    "Origin: " + a + "\r\nAccess-Control-Request-Method: PUT\r\nAccess-Control-Request-Headers: x-secret\r\n");
+        CHECK_FALSE(bad_header.headers.has("Access-Control-Allow-Origin"));
+        auto bad_method = l05::rest(s.port, "OPTIONS", "/notes/1", "", "Origin: " + a + "\r\nAccess-Control-Request-Method: TRACE\r\n");
+        CHECK_FALSE(bad_method.headers.has("Access-Control-Allow-Origin"));
+        auto get = l05::rest(s.port, "GET", "/notes", "", "Origin: " + a + "\r\n");
+        CHECK(l05::field(get, "Access-Control-Allow-Origin") == a);
+        CHECK(l05::field(get, "Access-Control-Expose-Headers") == "Location, X-Total-Count");
+        CHECK(l05::field(get, "Vary") == "Origin");
+        auto other = l05::rest(s.port, "GET", "/notes", "", "Origin: " + b + "\r\n");
+        CHECK(other.status == 200);  // the server answers; the browser withholds it from the page
+        CHECK_FALSE(other.headers.has("Access-Control-Allow-Origin"));
+        CHECK(l05::field(other, "Vary") == "Origin");
+        CHECK(l05::field(l05::rest(s.port, "GET", "/notes", "", "Origin: null\r\n"), "Access-Control-Allow-Origin") == "null");
+        CHECK(l05::field(l05::rest(s.port, "GET", "/notes"), "Vary") == "Origin");
+    }
+    {
+        Server s("rest_server", {"--allow-origin", "*"});
+        auto any = l05::rest(s.port, "GET", "/notes", "", "Origin: " + b + "\r\n");
+        CHECK(l05::field(any, "Access-Control-Allow-Origin") == "*");
+        CHECK_FALSE(any.headers.has("Vary"));  // the same answer for every origin
+        auto null = l05::rest(s.port, "GET", "/notes", "", "Origin: null\r\n");
+        CHECK_FALSE(null.headers.has("Access-Control-Allow-Origin"));  // null is not "any origin"
+        CHECK(l05::field(l05::rest(s.port, "OPTIONS", "/notes", "", "Origin: " + b + "\r\n" + pre), "Access-Control-Max-Age") == "600");
+    }
+    {
+        Server s("rest_server", {"--allow-origin", a, "--allow-credentials"});
+        auto cred = l05::rest(s.port, "GET", "/notes", "", "Origin: " + a + "\r\n");
+        CHECK(l05::field(cred, "Access-Control-Allow-Origin") == a);
+        CHECK(l05::field(cred, "Access-Control-Allow-Credentials") == "true");
+        CHECK_FALSE(l05::rest(s.port, "GET", "/notes", "", "Origin: null\r\n").headers.has("Access-Control-Allow-Origin"));
+    }
+    {
+        Server s("rest_server");  // no --allow-origin: same-origin only, no CORS fields at all
+        auto none = l05::rest(s.port, "GET", "/notes", "", "Origin: " + a + "\r\n");
+        CHECK_FALSE(none.headers.has("Access-Control-Allow-Origin"));
+        CHECK_FALSE(none.headers.has("Vary"));
+    }
+    auto star_cred = run({bin("rest_server"), "--allow-origin", "*", "--allow-credentials"});
+    CHECK(star_cred.code == 2);
+    CHECK(contains(star_cred.err, "--allow-credentials cannot go with --allow-origin '*'"));
+    CHECK(run({bin("rest_server"), "--allow-origin", "example.org"}).code == 2);
+    CHECK(run({bin("rest_server"), "--allow-origin", "*", "--allow-origin", a}).code == 2);
+    CHECK(run({bin("rest_server"), "--max-age", "-1"}).code == 2);
+}
+
+TEST_CASE("rest_client: every method against rest_server, each exchange printed, --origin shows the preflight",
+          "[rest][interop]")
+{
+    const std::string origin = "http://127.0.0.1:8001";
+    Server s("rest_server", {"--allow-origin", origin});
+    auto walk = client("rest_client", s.port);
+    CHECK(walk.code == 0);
+    CHECK(walk.err == "");
+    CHECK(walk.out.starts_with("> OPTIONS /notes HTTP/1.1\n< HTTP/1.1 204 No Content   (2xx success)\n"
+                               "< Allow: GET, HEAD, POST, OPTIONS\n< Vary: Origin\n\n"
+                               "> POST /notes HTTP/1.1\n> Content-Type: application/json\n"
+                               "{\"tags\":[\"дом\"],\"text\":\"2 литра\",\"title\":\"Купить молоко\"}\n"
+                               "< HTTP/1.1 201 Created   (2xx success)\n< Location: /notes/1\n< Vary: Origin\n"
+                               "{\n  \"id\": 1,\n  \"tags\": [\n    \"дом\"\n  ],\n  \"text\": \"2 литра\",\n  \"title\": \"Купить молоко\"\n}\n\n"
+                               "> GET /notes/1 HTTP/1.1\n< HTTP/1.1 200 OK   (2xx success)\n"));
+    for (const char* line : {"> PUT /notes/1 HTTP/1.1\n", "> PATCH /notes/1 HTTP/1.1\n",
+                             "> GET /notes?filter=%D0%BC%D0%BE%D0%BB%D0%BE%D0%BA%D0%BE&limit=10&offset=0 HTTP/1.1\n",
+                             "< X-Total-Count: 1\n", "> HEAD /notes/1 HTTP/1.1\n", "< HTTP/1.1 409 Conflict   (4xx client error)\n",
+                             "\"error\": \"the title is taken by /notes/1\"", "> DELETE /notes/1 HTTP/1.1\n< HTTP/1.1 204 No Content   (2xx success)\n< Vary: Origin\n\n",
+                             "< HTTP/1.1 404 Not Found   (4xx client error)\n< Vary: Origin\n{\n  \"error\": \"no note /notes/1\"\n}\n\n"})
+        CHECK(contains(walk.out, line));
+    CHECK_FALSE(contains(walk.out, "Origin: "));
+    CHECK(walk.out.ends_with("{\n  \"error\": \"no note /notes/1\"\n}\n\n"));
+
+    auto cors = client("rest_client", s.port, {"--origin", origin});
+    CHECK(cors.code == 0);
+    CHECK(cors.out.starts_with("> OPTIONS /notes/1 HTTP/1.1\n> Origin: " + origin +
+                               "\n> Access-Control-Request-Method: PUT\n> Access-Control-Request-Headers: content-type\n"
+                               "< HTTP/1.1 204 No Content   (2xx success)\n"
+                               "< Allow: GET, HEAD, PUT, PATCH, DELETE, OPTIONS\n"
+                               "< Vary: Origin, Access-Control-Request-Method, Access-Control-Request-Headers\n"
+                               "< Access-Control-Allow-Origin: " + origin + "\n"
+                               "< Access-Control-Allow-Methods: GET, HEAD, POST, PUT, PATCH, DELETE\n"
+                               "< Access-Control-Allow-Headers: Content-Type\n< Access-Control-Max-Age: 600\n\n"));
+    CHECK(contains(cors.out, "< Access-Control-Expose-Headers: Location, X-Total-Count\n"));
+    auto refused = client("rest_client", s.port, {"--origin", "http://elsewhere.test"});
+    CHECK(refused.code == 0);  // the server answers; only a browser would withhold the answers
+    CHECK_FALSE(contains(refused.out, "Access-Control-Allow-Origin"));
+    // One keep-alive connection for the whole walk.
+    auto traced = client("rest_client", s.port, {"--trace"});
+    CHECK(contains(traced.err, "re-using the keep-alive connection"));
+    CHECK(contains(traced.out, "> POST /notes HTTP/1.1"));  // (the same walk; the store is fresh again after DELETE)
+    s.stop();
+}
+
+TEST_CASE("rest_client: a server that breaks the API, a refused port and a silent server exit 1, usage errors 2",
+          "[rest][timeouts]")
+{
+    Server hello("hello_server");
+    auto wrong = client("rest_client", hello.port);
+    CHECK(wrong.code == 1);
+    CHECK(wrong.err == "rest_client: OPTIONS /notes answered 501 Not Implemented, not 204\n");
+    CHECK(contains(wrong.out, "< HTTP/1.1 501 Not Implemented   (5xx server error)\n"));
+    const auto closed = free_port();
+    auto refused = client("rest_client", closed);
+    CHECK(refused.code == 1);
+    CHECK(contains(refused.err, "Connection refused"));
+    const auto port = free_port();
+    Process silent({tool("python3"), "-c",
+                    "import socket,sys\ns=socket.create_server(('127.0.0.1',int(sys.argv[1])))\n"
+                    "c=[]\nwhile True: c.append(s.accept())\n",
+                    P(port)});
+    wait_listening(port);
+    const auto start = std::chrono::steady_clock::now();
+    auto slow = client("rest_client", port, {"--timeout", "0.3"});
+    CHECK(slow.code == 1);
+    CHECK(slow.err == "rest_client: no answer from http://127.0.0.1:" + P(port) + " within 300 ms\n");
+    CHECK(std::chrono::steady_clock::now() - start < 5s);
+    CHECK(run({bin("rest_client"), "--help"}).code == 0);
+    CHECK(run({bin("rest_client"), "gopher://x/"}).code == 2);
+    CHECK(run({bin("rest_client"), "--origin"}).code == 2);
+}
+
+TEST_CASE("rest_server: bad input — malformed, deeply nested and huge JSON, lying lengths, slowloris, it keeps serving,"
+          " no descriptor leaks; SIGINT/SIGTERM, busy port",
+          "[rest][bad-input][signals]")
+{
+    Server s("rest_server", {"--header-timeout", "1", "--max-body", "100000"});
+    const pid_t pid = s.proc.pid();
+    const int fds_before = open_fd_count(pid);
+    Conn bystander(s.port);
+    auto still_serving = [&] {
+        REQUIRE(bystander.send(l05::get("/notes")));
+        CHECK(bystander.response().status == 200);
+    };
+    const std::vector<std::pair<std::string, std::string>> bad = {
+        {"truncated", R"({"title": "x)"},
+        {"not UTF-8", "{\"title\": \"\xff\xfe\"}"},
+        {"nested 10,000 deep", std::string(10'000, '[') + std::string(10'000, ']')},
+        {"nested 65 deep in an object", "{\"title\": \"t\", \"tags\": " + std::string(65, '[') + std::string(65, ']') + "}"},
+        {"empty", ""},
+        {"trailing garbage", R"({"title": "x"} {)"},
+    };
+    for (const auto& [what, body] : bad) {
+        INFO(what);
+        auto r = l05::rest(s.port, "POST", "/notes", body);
+        CHECK(r.status == 400);
+        CHECK(r.body.starts_with("{\"error\":"));
+        still_serving();
+    }
+    CHECK(contains(l05::rest(s.port, "POST", "/notes", std::string(10'000, '[') + std::string(10'000, ']')).body,
+                   "nested deeper than 64 levels"));
+    {
+        INFO("a body over --max-body: 413");
+        Conn big(s.port);
+        big.send("POST /notes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200000\r\n\r\n" +
+                 std::string(200'000, ' '));
+        CHECK(big.read_all().starts_with("HTTP/1.1 413 "));
+        still_serving();
+    }
+    {
+        INFO("Content-Length longer than the body: 408");
+        Conn liar(s.port);
+        REQUIRE(liar.send("POST /notes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{\"ti"));
+        CHECK(liar.read_all().starts_with("HTTP/1.1 408 "));
+        still_serving();
+    }
+    {
+        INFO("slowloris: 408");
+        Conn slow(s.port);
+        std::string answer;
+        for (char ch : l05::get("/notes", "X-Slow: " + std::string(100, 's') + "\r\n")) {
+            if (!slow.send(std::string(1, ch)))
+                break;
+            if (auto got = slow.recv_once(100ms); got) {
+                answer += *got;
+                break;
+            }
+        }
+        answer += slow.read_all();
+        CHECK(answer.starts_with("HTTP/1.1 408 "));
+        still_serving();
+    }
+    {
+        Conn gone(s.port);
+        REQUIRE(gone.send("PUT /notes/1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"));
+    }
+    still_serving();
+    bystander.close();
+    CHECK(eventually([&] { return open_fd_count(pid) == fds_before; }));
+    CHECK(s.proc.running());
+    auto busy = run({bin("rest_server"), "--host", "127.0.0.1", "--port", P(s.port)});
+    CHECK(busy.code == 1);
+    CHECK(contains(busy.err, "bind(127.0.0.1:" + P(s.port) + "): Address already in use"));
+    s.stop();
+    for (int sig : {SIGINT, SIGTERM})
+        for (bool with_client : {false, true}) {
+            INFO("signal " << sig << " client " << with_client);
+            Server t("rest_server", {"--allow-origin", "*"});
+            std::optional<Conn> c;
+            if (with_client) {
+                c.emplace(t.port);
+                REQUIRE(c->send("POST /notes HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"));
+            }
+            t.proc.signal(sig);
+            CHECK(t.proc.wait(2s) == 0);
+        }
+    CHECK(run({bin("rest_server"), "--help"}).code == 0);
+    CHECK(contains(run({bin("rest_server"), "--help"}).out, "5001"));
+}
+
+TEST_CASE("chromium: CORS — a page from an allowed origin reads rest_server's answer, one from another origin is blocked",
+          "[browser][interop][cors]")
+{
+    if (l05::chromium_binary().empty()) {
+        std::printf("NETLAB-SKIP: chromium is not installed (scripts/install-deps)\n");
+        return;
+    }
+    // Two origins (two ports of file_server) serving the same page; only the first is allowed.
+    l05::TempDir site;
+    Server allowed("file_server", {"--directory", site.str()});
+    Server other("file_server", {"--directory", site.str()});
+    const std::string allowed_origin = "http://127.0.0.1:" + P(allowed.port);
+    Server api("rest_server", {"--allow-origin", allowed_origin});
+    site.file("index.html",
+              "<!DOCTYPE html><html><body><p id=\"result\">pending</p><script>\n"
+              "fetch('http://127.0.0.1:" + P(api.port) + "/notes', {method: 'POST', headers: {'Content-Type': 'application/json'},\n"
+              "      body: JSON.stringify({title: 'from ' + location.origin})})\n"
+              "  .then(r => r.json().then(j => { document.getElementById('result').textContent =\n"
+              "         'allowed ' + r.status + ' ' + r.headers.get('Location') + ' ' + j.title; }))\n"
+              "  .catch(e => { document.getElementById('result').textContent = 'blocked ' + e.name; });\n"
+              "</script></body></html>\n");
+    auto dom = [&](std::uint16_t port) {
+        l05::TempDir profile;
+        return run({l05::chromium_binary(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--user-data-dir=" + profile.str(), "--virtual-time-budget=10000", "--dump-dom", l05::url(port, "/")},
+                   {}, 60s);
+    };
+    auto yes = dom(allowed.port);
+    CHECK(yes.code == 0);
+    CHECK(contains(yes.out, "<p id=\"result\">allowed 201 /notes/1 from " + allowed_origin + "</p>"));
+    // The browser asked first (the preflight), then sent the POST.
+    api.proc.expect_err_line("\"OPTIONS /notes HTTP/1.1\" 204 -");
+    api.proc.expect_err_line("\"POST /notes HTTP/1.1\" 201 -");
+    auto no = dom(other.port);
+    CHECK(no.code == 0);
+    CHECK(contains(no.out, "<p id=\"result\">blocked TypeError</p>"));
+    api.proc.expect_err_line("\"OPTIONS /notes HTTP/1.1\" 204 -");
+    // The refused preflight stopped the POST: the store still holds one note.
+    auto list = l05::rest(api.port, "GET", "/notes");
+    CHECK(l05::field(list, "X-Total-Count") == "1");
+}
