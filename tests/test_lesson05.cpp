@@ -13,6 +13,7 @@
 
 #include "http_message.hpp"
 #include "url.hpp"
+#include "xmlrpc.hpp"
 
 #include <functional>
 #include <optional>
@@ -1579,4 +1580,754 @@ TEST_CASE("servers: --trace narrates the socket calls", "[servers][cli]")
         s.server.proc.expect_err_line("accept(");
         s.server.stop();
     }
+}
+
+// ==== part 2: applications on HTTP ================================================================
+
+// ---- xmlrpc_server / xmlrpc_client ----------------------------------------------------------------
+
+TEST_CASE("xmlrpc: calls and responses encode and decode every type, faults, bad messages are errors", "[xmlrpc][unit]")
+{
+    using xmlrpc::Value;
+    Value s = Value::structure();
+    s.add_member("k", Value::array({Value::integer(-7), Value::nil()}));
+    const xmlrpc::Call call{"echo", {Value::integer(3), Value::boolean(true), Value::string("строка <&>"), Value::dbl(3.0),
+                                     Value::datetime("20261201T10:00:00"), Value::base64(std::string("\0\xffhi", 4)), s}};
+    const auto back = xmlrpc::parse_call(xmlrpc::encode_call(call));
+    REQUIRE(back.params.size() == call.params.size());
+    std::string printed;
+    for (const auto& p : back.params)
+        printed += xmlrpc::python_repr(p) + " ";
+    CHECK(printed == "3 True 'строка <&>' 3.0 <DateTime '20261201T10:00:00'> b'\\x00\\xffhi' {'k': [-7, None]} ");
+    CHECK(xmlrpc::python_str(xmlrpc::parse_response(xmlrpc::encode_response(Value::boolean(false))).value) == "False");
+    const auto f = xmlrpc::parse_response(xmlrpc::encode_fault(4, "too many"));
+    CHECK(f.is_fault);
+    CHECK(f.fault_code == 4);
+    CHECK(f.fault_string == "too many");
+    // Python's own encodings: untyped string, i4, base64 with line breaks.
+    const auto py = xmlrpc::parse_call("<?xml version='1.0'?>\n<methodCall>\n<methodName>m</methodName>\n<params>\n"
+                                       "<param>\n<value>plain</value>\n</param>\n<param>\n<value><i4>-2147483648</i4></value>\n</param>\n"
+                                       "<param>\n<value><base64>\naGVs\nbG8=\n</base64></value>\n</param>\n</params>\n</methodCall>\n");
+    REQUIRE(py.params.size() == 3);
+    CHECK(py.params[0].s == "plain");
+    CHECK(py.params[1].i == -2147483648LL);
+    CHECK(py.params[2].s == "hello");
+    for (const std::string bad : {"", "<methodCall>", "<methodCall><methodName>m</methodName><params><param><value><int>2147483648</int></value></param></params></methodCall>",
+                                  "<methodCall><methodName>m</methodName><params><param><value><boolean>2</boolean></value></param></params></methodCall>",
+                                  "<methodCall><methodName>m</methodName><params><param><value><double>x</double></value></param></params></methodCall>",
+                                  "<methodCall><methodName>m</methodName><params><param><value><base64>a</base64></value></param></params></methodCall>",
+                                  "<methodCall><methodName>m</methodName><params><param><value><blob/></value></param></params></methodCall>",
+                                  "<other/>"}) {
+        INFO(bad);
+        CHECK_THROWS_AS(xmlrpc::parse_call(bad), xmlrpc::Error);
+    }
+    std::string deep = "<methodCall><methodName>m</methodName><params><param>";
+    for (int i = 0; i < 100'000; ++i)
+        deep += "<value><array><data>";
+    auto error_of = [](const std::string& xml) -> std::string {
+        try {
+            xmlrpc::parse_call(xml);
+        } catch (const xmlrpc::Error& e) {
+            return e.what();
+        }
+        return "no error";
+    };
+    CHECK(contains(error_of(deep), "malformed XML"));  // unclosed
+    for (int i = 0; i < 100'000; ++i)
+        deep += "</data></array></value>";
+    deep += "</param></params></methodCall>";
+    CHECK(error_of(deep) == "XML nested deeper than 100 levels");
+}
+
+namespace l05 {
+
+Result xmlrpc_client(std::uint16_t port, std::vector<std::string> args = {})
+{
+    std::vector<std::string> argv{bin("xmlrpc_client")};
+    if (port)
+        argv.insert(argv.end(), {"--host", "127.0.0.1", "--port", P(port)});
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv);
+}
+
+std::string rpc_url(std::uint16_t port, const std::string& path = "/") { return "http://127.0.0.1:" + P(port) + path; }
+
+// python3's SimpleXMLRPCServer with the lecture's is_even, introspection, multicall and echo.
+struct PythonXmlRpcServer {
+    std::uint16_t port = free_port();
+    Process proc{{tool("python3"), "-c",
+                  "import sys\nfrom xmlrpc.server import SimpleXMLRPCServer\n"
+                  "def is_even(n):\n    return n % 2 == 0\n"
+                  "def echo(x):\n    return x\n"
+                  "s = SimpleXMLRPCServer(('127.0.0.1', int(sys.argv[1])), logRequests=False, allow_none=True)\n"
+                  "s.register_function(is_even, 'is_even'); s.register_function(echo, 'echo')\n"
+                  "s.register_introspection_functions(); s.register_multicall_functions()\n"
+                  "print('Listening on port %s...' % sys.argv[1], flush=True)\n"
+                  "s.serve_forever()\n",
+                  P(port)}};
+    PythonXmlRpcServer() { proc.expect_line("Listening on port"); }
+};
+
+}  // namespace l05
+
+TEST_CASE("xmlrpc_server: the lecture's pair — Listening on port 8000..., 3 is even: False, 100 is even: True",
+          "[xmlrpc]")
+{
+    Server s("xmlrpc_server");
+    s.proc.expect_line("Listening on port " + P(s.port) + "...");
+    auto c = l05::xmlrpc_client(s.port);
+    CHECK(c.code == 0);
+    CHECK(c.out == "3 is even: False\n100 is even: True\n");
+    auto help = run({bin("xmlrpc_server"), "--help"});
+    CHECK(contains(help.out, "localhost"));
+    CHECK(contains(help.out, "8000"));
+    auto chelp = run({bin("xmlrpc_client"), "--help"});
+    CHECK(contains(chelp.out, "localhost"));
+    CHECK(contains(chelp.out, "8000"));
+    // Each call was one POST / in the access log, on one kept connection (--trace shows the reuse).
+    s.proc.expect_err_line("\"POST / HTTP/1.1\" 200 -");
+    auto traced = l05::xmlrpc_client(s.port, {"--trace"});
+    CHECK(contains(traced.err, "re-using the keep-alive connection to http://127.0.0.1:" + P(s.port)));
+    s.stop();
+}
+
+TEST_CASE("xmlrpc_server: python3's xmlrpc.client — every type round-trips, introspection, multicall, faults",
+          "[xmlrpc][interop][python]")
+{
+    Server s("xmlrpc_server");
+    auto py = python(
+        "import sys, xmlrpc.client as x\n"
+        "p = x.ServerProxy('http://127.0.0.1:%s/' % sys.argv[1], allow_none=True, use_builtin_types=True)\n"
+        "print(p.is_even(3), p.is_even(100), p.is_even(True), p.is_even(2.5))\n"
+        "vals = [2147483647, -2147483648, True, False, '', 'Привет <&> \"q\"', 1.5, 1e300, -0.25,\n"
+        "        x.DateTime('20261201T10:00:00'), bytes(range(256)), [], [1, [2, ['three']]], {},\n"
+        "        {'a': 1, 'вложенный': {'b': [True, 2.5]}}, None]\n"
+        "for v in vals:\n"
+        "    r = p.echo(v)\n"
+        "    if isinstance(v, x.DateTime): ok = r.strftime('%Y%m%dT%H:%M:%S') == v.value\n"
+        "    else: ok = r == v and type(r) == type(v)\n"
+        "    print('round-trip', p.type_of(v), ok)\n"
+        "print(p.add(2, 3), p.add(2, 0.5), p.add('a', 'б'), p.add([1], [2]))\n"
+        "print(p.system.listMethods())\n"
+        "print(p.system.methodHelp('is_even'))\n"
+        "print(repr(p.system.methodHelp('nope')), p.system.methodSignature('is_even'))\n"
+        "print(p.now().year >= 2024)\n"
+        "m = x.MultiCall(p); m.is_even(4); m.nope(); m.add(1, 2); m.is_even()\n"
+        "r = m()\n"
+        "print(r.results)\n"
+        "for call in [lambda: p.nope(), lambda: p.is_even(), lambda: p.is_even(1, 2), lambda: p.is_even('x'),\n"
+        "             lambda: p.is_even([1]), lambda: p.add(2147483647, 1), lambda: p.add(1, 'a')]:\n"
+        "    try: call(); print('no fault')\n"
+        "    except x.Fault as f: print(f.faultCode, f.faultString)\n",
+        {P(s.port)});
+    CHECK(py.code == 0);
+    CHECK(py.err == "");
+    CHECK(py.out == "False True False False\n"
+                    "round-trip int True\nround-trip int True\nround-trip boolean True\nround-trip boolean True\n"
+                    "round-trip string True\nround-trip string True\nround-trip double True\nround-trip double True\n"
+                    "round-trip double True\nround-trip dateTime.iso8601 True\nround-trip base64 True\n"
+                    "round-trip array True\nround-trip array True\nround-trip struct True\nround-trip struct True\n"
+                    "round-trip nil True\n"
+                    "5 2.5 aб [1, 2]\n"
+                    "['add', 'echo', 'is_even', 'now', 'system.listMethods', 'system.methodHelp', 'system.methodSignature', "
+                    "'system.multicall', 'type_of']\n"
+                    "Returns True if n is even, False otherwise (lecture 001).\n"
+                    "'' signatures not supported\n"
+                    "True\n"
+                    "[[True], {'faultCode': 1, 'faultString': '<class \\'Exception\\'>:method \"nope\" is not supported'}, [3], "
+                    "{'faultCode': 1, 'faultString': \"<class 'TypeError'>:is_even() missing 1 required positional argument: 'n'\"}]\n"
+                    "1 <class 'Exception'>:method \"nope\" is not supported\n"
+                    "1 <class 'TypeError'>:is_even() missing 1 required positional argument: 'n'\n"
+                    "1 <class 'TypeError'>:is_even() takes 1 positional argument but 2 were given\n"
+                    "1 <class 'TypeError'>:not all arguments converted during string formatting\n"
+                    "1 <class 'TypeError'>:unsupported operand type(s) for %: 'list' and 'int'\n"
+                    "1 <class 'OverflowError'>:int exceeds XML-RPC limits\n"
+                    "1 <class 'TypeError'>:unsupported operand type(s) for +: 'int' and 'str'\n");
+    s.stop();
+}
+
+TEST_CASE("xmlrpc_client: against python3's SimpleXMLRPCServer — the lecture's lines, any method, every type, faults",
+          "[xmlrpc][interop][python]")
+{
+    l05::PythonXmlRpcServer py;
+    auto lecture = l05::xmlrpc_client(py.port);
+    CHECK(lecture.code == 0);
+    CHECK(lecture.out == "3 is even: False\n100 is even: True\n");
+    const std::string url = l05::rpc_url(py.port);
+    auto echo = run({bin("xmlrpc_client"), url, "echo", R"([1, -2, "two", 2.5, true, null, {"k": ["Привет"]}])"});
+    CHECK(echo.code == 0);
+    CHECK(echo.out == "[1, -2, 'two', 2.5, True, None, {'k': ['Привет']}]\n");
+    CHECK(run({bin("xmlrpc_client"), url, "echo", "plain text"}).out == "plain text\n");
+    CHECK(run({bin("xmlrpc_client"), url, "echo", R"("42")"}).out == "42\n");
+    CHECK(run({bin("xmlrpc_client"), url, "echo", "42"}).out == "42\n");
+    CHECK(run({bin("xmlrpc_client"), url, "echo", "dateTime:20261201T10:00:00"}).out == "20261201T10:00:00\n");
+    CHECK(run({bin("xmlrpc_client"), url, "echo", "base64:hi\x01"}).out == "b'hi\\x01'\n");
+    CHECK(run({bin("xmlrpc_client"), url, "is_even", "--", "-4"}).out == "True\n");
+    auto methods = run({bin("xmlrpc_client"), url, "system.listMethods"});
+    CHECK(methods.out == "['echo', 'is_even', 'system.listMethods', 'system.methodHelp', 'system.methodSignature', "
+                         "'system.multicall']\n");
+    auto multi = run({bin("xmlrpc_client"), url, "system.multicall",
+                      R"([{"methodName": "is_even", "params": [7]}, {"methodName": "nope", "params": []}])"});
+    CHECK(multi.code == 0);
+    CHECK(multi.out == "[[False], {'faultCode': 1, 'faultString': '<class \\'Exception\\'>:method \"nope\" is not supported'}]\n");
+    auto fault = run({bin("xmlrpc_client"), url, "nope", "1"});
+    CHECK(fault.code == 1);
+    CHECK(fault.out == "");
+    CHECK(fault.err == "xmlrpc_client: <Fault 1: '<class \\'Exception\\'>:method \"nope\" is not supported'>\n");
+    auto type = run({bin("xmlrpc_client"), url, "is_even", "x"});
+    CHECK(type.code == 1);
+    CHECK(type.err == "xmlrpc_client: <Fault 1: \"<class 'TypeError'>:not all arguments converted during string formatting\">\n");
+    auto protocol = run({bin("xmlrpc_client"), l05::rpc_url(py.port, "/elsewhere"), "is_even", "2"});
+    CHECK(protocol.code == 1);
+    CHECK(protocol.err == "xmlrpc_client: <ProtocolError for 127.0.0.1:" + P(py.port) + "/elsewhere: 404 Not Found>\n");
+}
+
+TEST_CASE("xmlrpc_client: usage errors exit 2, refused, timeout (--timeout) and a non-XML-RPC answer exit 1",
+          "[xmlrpc][timeouts]")
+{
+    CHECK(run({bin("xmlrpc_client"), "--help"}).code == 0);
+    auto bad = run({bin("xmlrpc_client"), "ftp://x/"});
+    CHECK(bad.code == 2);
+    CHECK(contains(bad.err, "try --help"));
+    CHECK(run({bin("xmlrpc_client"), "--timeout", "0"}).code == 2);
+    CHECK(run({bin("xmlrpc_client"), "--frobnicate"}).code == 2);
+    const auto closed = free_port();
+    auto refused = l05::xmlrpc_client(closed);
+    CHECK(refused.code == 1);
+    CHECK(refused.err == "xmlrpc_client: connect(127.0.0.1:" + P(closed) + "): Connection refused (errno 111, ECONNREFUSED)\n");
+    const auto port = free_port();
+    Process silent({tool("python3"), "-c",
+                    "import socket,sys\ns=socket.create_server(('127.0.0.1',int(sys.argv[1])))\n"
+                    "c=[]\nwhile True: c.append(s.accept())\n",
+                    P(port)});
+    wait_listening(port);
+    const auto start = std::chrono::steady_clock::now();
+    auto slow = l05::xmlrpc_client(port, {"--timeout", "0.4"});
+    CHECK(slow.code == 1);
+    CHECK(slow.err == "xmlrpc_client: no answer from http://127.0.0.1:" + P(port) + " within 400 ms\n");
+    CHECK(std::chrono::steady_clock::now() - start < 5s);
+    // An HTTP server that is not XML-RPC: 200 with HTML.
+    Server hello("hello_server");
+    auto html = l05::xmlrpc_client(hello.port, {l05::rpc_url(hello.port), "is_even", "1"});
+    CHECK(html.code == 1);
+    CHECK(contains(html.err, "xmlrpc_client: <ProtocolError for 127.0.0.1:" + P(hello.port) + "/: 501 Not Implemented>"));
+}
+
+TEST_CASE("xmlrpc_server: --help, usage errors exit 2, busy port exits 1, SIGINT/SIGTERM stop it within 2 s with status 0",
+          "[xmlrpc][signals][cli]")
+{
+    CHECK(run({bin("xmlrpc_server"), "--help"}).code == 0);
+    CHECK(run({bin("xmlrpc_server"), "--port", "x"}).code == 2);
+    Server first("xmlrpc_server");
+    auto busy = run({bin("xmlrpc_server"), "--host", "127.0.0.1", "--port", P(first.port)});
+    CHECK(busy.code == 1);
+    CHECK(contains(busy.err, "bind(127.0.0.1:" + P(first.port) + "): Address already in use"));
+    for (int sig : {SIGINT, SIGTERM})
+        for (bool with_client : {false, true}) {
+            INFO("signal " << sig << " client " << with_client);
+            Server s("xmlrpc_server");
+            std::optional<Conn> c;
+            if (with_client) {
+                c.emplace(s.port);
+                REQUIRE(c->send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n<methodCall>"));
+            }
+            s.proc.signal(sig);
+            CHECK(s.proc.wait(2s) == 0);
+        }
+}
+
+TEST_CASE("xmlrpc_server: bad input — malformed and deep XML are faults, huge bodies 413, lying lengths and slowloris 408,"
+          " GET 501, other paths 404, it keeps serving, no descriptor leaks",
+          "[xmlrpc][bad-input]")
+{
+    Server s("xmlrpc_server", {"--header-timeout", "1", "--max-body", "300000"});
+    const pid_t pid = s.proc.pid();
+    const int fds_before = open_fd_count(pid);
+    auto post = [](const std::string& body, const std::string& path = "/") {
+        return "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: " + std::to_string(body.size()) +
+               "\r\n\r\n" + body;
+    };
+    const std::string good = xmlrpc::encode_call({"is_even", {xmlrpc::Value::integer(8)}});
+    Conn bystander(s.port);
+    auto still_serving = [&] {
+        REQUIRE(bystander.send(post(good)));
+        const auto r = bystander.response("POST");
+        CHECK(r.status == 200);
+        CHECK(xmlrpc::python_str(xmlrpc::parse_response(r.body).value) == "True");
+    };
+    std::string deep = "<methodCall><methodName>echo</methodName><params><param>";
+    for (int i = 0; i < 5000; ++i)
+        deep += "<value><array><data>";
+    for (int i = 0; i < 5000; ++i)
+        deep += "</data></array></value>";
+    deep += "</param></params></methodCall>";
+    struct Case {
+        const char* what;
+        std::string body;
+        const char* fault;
+    };
+    const std::vector<Case> faults = {
+        {"truncated XML", good.substr(0, good.size() / 2), "malformed XML"},
+        {"not XML at all", "hello", "malformed XML: No document element found"},
+        {"XML but not a call", "<methodResponse/>", "no <methodCall> element"},
+        {"empty body", "", "malformed XML"},
+        {"5,000 nested arrays", deep, "XML nested deeper than 100 levels"},
+        {"a bad int", "<methodCall><methodName>is_even</methodName><params><param><value><int>1x</int></value></param></params></methodCall>",
+         "bad <int> value '1x'"},
+    };
+    for (const auto& c : faults) {
+        INFO(c.what);
+        Conn conn(s.port);
+        REQUIRE(conn.send(post(c.body)));
+        const auto r = conn.response("POST");
+        CHECK(r.status == 200);
+        const auto f = xmlrpc::parse_response(r.body);
+        CHECK(f.is_fault);
+        CHECK(f.fault_code == 1);
+        CHECK(contains(f.fault_string, c.fault));
+        still_serving();
+    }
+    {
+        INFO("a body over --max-body is 413 and the connection closes");
+        Conn big(s.port);
+        big.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 400000\r\n\r\n" + std::string(400'000, '<'));
+        CHECK(big.read_all().starts_with("HTTP/1.1 413 "));
+        still_serving();
+    }
+    {
+        INFO("Content-Length longer than the body: 408 after --header-timeout");
+        Conn liar(s.port);
+        REQUIRE(liar.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\n<methodCall>"));
+        CHECK(liar.read_all().starts_with("HTTP/1.1 408 "));
+        still_serving();
+    }
+    {
+        INFO("slowloris, a byte every 100 ms, is cut off with 408");
+        Conn slow(s.port);
+        const std::string req = post(good);
+        std::string answer;
+        for (char ch : req) {
+            if (!slow.send(std::string(1, ch)))
+                break;
+            if (auto got = slow.recv_once(100ms); got) {
+                answer += *got;
+                break;
+            }
+        }
+        answer += slow.read_all();
+        CHECK(answer.starts_with("HTTP/1.1 408 "));
+        still_serving();
+    }
+    {
+        INFO("GET is 501 as in SimpleXMLRPCRequestHandler, another path 404, /RPC2 works");
+        CHECK(l05::ask(s.port, l05::get("/")).status == 501);
+        CHECK(l05::ask(s.port, post(good, "/other")).status == 404);
+        CHECK(l05::ask(s.port, post(good, "/RPC2"), "POST").status == 200);
+    }
+    {
+        INFO("a client vanishing mid-body");
+        Conn gone(s.port);
+        REQUIRE(gone.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nhalf"));
+    }
+    still_serving();
+    bystander.close();
+    CHECK(eventually([&] { return open_fd_count(pid) == fds_before; }));
+    CHECK(s.proc.running());
+    s.stop();
+}
+
+// ---- rest_server / rest_client ----------------------------------------------------------------------
+
+namespace l05 {
+
+// One request on a fresh connection to rest_server: method, path, optional JSON body and fields.
+http::Response rest(std::uint16_t port, const std::string& method, const std::string& path, const std::string& body = "",
+                    const std::string& fields = "")
+{
+    std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + fields;
+    if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH")
+        req += (contains(fields, "Content-Type") ? "" : "Content-Type: application/json\r\n") + std::string("Content-Length: ") +
+               std::to_string(body.size()) + "\r\n";
+    return ask(port, req + "\r\n" + body, method);
+}
+
+std::string field(const http::Response& r, const std::string& name)
+{
+    const std::string* v = r.headers.get(name);
+    return v ? *v : "<none>";
+}
+
+}  // namespace l05
+
+TEST_CASE("rest_server: the notes API — 201 + Location, 200, 204, 404, 405 with Allow, 409, 415, 400, query parameters,"
+          " HEAD, OPTIONS",
+          "[rest]")
+{
+    Server s("rest_server");
+    s.proc.expect_line(" * Running on http://127.0.0.1:" + P(s.port));
+    auto created = l05::rest(s.port, "POST", "/notes", R"({"title": "Купить молоко", "text": "2 литра", "tags": ["дом"]})");
+    CHECK(created.status == 201);
+    CHECK(created.reason == "Created");
+    CHECK(l05::field(created, "Location") == "/notes/1");
+    CHECK(l05::field(created, "Content-Type") == "application/json");
+    CHECK(created.body == "{\"id\":1,\"tags\":[\"дом\"],\"text\":\"2 литра\",\"title\":\"Купить молоко\"}\n");
+    CHECK(l05::rest(s.port, "POST", "/notes", R"({"title": "second", "text": "milk too"})").status == 201);
+    CHECK(l05::rest(s.port, "POST", "/notes", R"({"title": "third"})").status == 201);
+    auto all = l05::rest(s.port, "GET", "/notes");
+    CHECK(all.status == 200);
+    CHECK(l05::field(all, "X-Total-Count") == "3");
+    auto filtered = l05::rest(s.port, "GET", "/notes?filter=milk");
+    CHECK(contains(filtered.body, "\"total\":1"));
+    CHECK(contains(filtered.body, "\"title\":\"second\""));
+    auto cyr = l05::rest(s.port, "GET", "/notes?filter=%D0%BC%D0%BE%D0%BB");
+    CHECK(contains(cyr.body, "\"total\":1"));
+    auto page = l05::rest(s.port, "GET", "/notes?limit=1&offset=1");
+    CHECK(page.body == "{\"limit\":1,\"notes\":[{\"id\":2,\"tags\":[],\"text\":\"milk too\",\"title\":\"second\"}],\"offset\":1,\"total\":3}\n");
+    CHECK(l05::rest(s.port, "GET", "/notes?limit=0").status == 400);
+    CHECK(l05::rest(s.port, "GET", "/notes?limit=x").body == "{\"error\":\"limit must be a whole number from 1 to 1000, not 'x'\"}\n");
+    CHECK(l05::rest(s.port, "GET", "/notes?color=red").status == 400);
+    CHECK(l05::rest(s.port, "GET", "/notes/1").status == 200);
+    auto head = l05::rest(s.port, "HEAD", "/notes/1");
+    CHECK(head.status == 200);
+    CHECK(head.body.empty());
+    CHECK(l05::field(head, "Content-Length") == std::to_string(l05::rest(s.port, "GET", "/notes/1").body.size()));
+    auto put = l05::rest(s.port, "PUT", "/notes/1", R"({"title": "Купить хлеб"})");
+    CHECK(put.status == 200);
+    CHECK(put.body == "{\"id\":1,\"tags\":[],\"text\":\"\",\"title\":\"Купить хлеб\"}\n");
+    auto put_new = l05::rest(s.port, "PUT", "/notes/10", R"({"title": "ten"})");
+    CHECK(put_new.status == 201);
+    CHECK(l05::field(put_new, "Location") == "/notes/10");
+    CHECK(l05::rest(s.port, "PUT", "/notes/10", R"({"title": "ten"})").status == 200);  // idempotent
+    auto patch = l05::rest(s.port, "PATCH", "/notes/1", R"({"tags": ["a", "b"]})", "Content-Type: application/merge-patch+json\r\n");
+    CHECK(patch.status == 200);
+    CHECK(patch.body == "{\"id\":1,\"tags\":[\"a\",\"b\"],\"text\":\"\",\"title\":\"Купить хлеб\"}\n");
+    CHECK(l05::rest(s.port, "PATCH", "/notes/99", R"({"text": "x"})").status == 404);
+    auto conflict = l05::rest(s.port, "POST", "/notes", R"({"title": "ten"})");
+    CHECK(conflict.status == 409);
+    CHECK(conflict.reason == "Conflict");
+    CHECK(conflict.body == "{\"error\":\"the title is taken by /notes/10\"}\n");
+    CHECK(l05::rest(s.port, "PATCH", "/notes/1", R"({"title": "second"})").status == 409);
+    auto wrong_type = l05::rest(s.port, "POST", "/notes", "title=x", "Content-Type: application/x-www-form-urlencoded\r\n");
+    CHECK(wrong_type.status == 415);
+    CHECK(wrong_type.reason == "Unsupported Media Type");
+    auto bad_json = l05::rest(s.port, "POST", "/notes", R"({"title": )");
+    CHECK(bad_json.status == 400);
+    CHECK(bad_json.body.starts_with("{\"error\":\"invalid JSON: "));
+    CHECK(l05::rest(s.port, "POST", "/notes", "[1]").body == "{\"error\":\"the body must be a JSON object\"}\n");
+    CHECK(l05::rest(s.port, "POST", "/notes", R"({"text": "no title"})").body == "{\"error\":\"\\\"title\\\" is required\"}\n");
+    CHECK(l05::rest(s.port, "POST", "/notes", R"({"title": 5})").status == 400);
+    CHECK(l05::rest(s.port, "POST", "/notes", R"({"title": "x", "owner": "me"})").status == 400);
+    auto del = l05::rest(s.port, "DELETE", "/notes/1");
+    CHECK(del.status == 204);
+    CHECK(del.body.empty());
+    CHECK_FALSE(del.headers.has("Content-Length"));
+    CHECK(l05::rest(s.port, "DELETE", "/notes/1").status == 404);
+    CHECK(l05::rest(s.port, "GET", "/notes/1").status == 404);
+    CHECK(l05::rest(s.port, "GET", "/notes/abc").status == 404);
+    CHECK(l05::rest(s.port, "GET", "/nothing").status == 404);
+    auto not_allowed = l05::rest(s.port, "DELETE", "/notes");
+    CHECK(not_allowed.status == 405);
+    CHECK(l05::field(not_allowed, "Allow") == "GET, HEAD, POST, OPTIONS");
+    auto options = l05::rest(s.port, "OPTIONS", "/notes/2");
+    CHECK(options.status == 204);
+    CHECK(l05::field(options, "Allow") == "GET, HEAD, PUT, PATCH, DELETE, OPTIONS");
+    CHECK(l05::field(l05::rest(s.port, "POST", "/notes/2", "{}"), "Allow") == "GET, HEAD, PUT, PATCH, DELETE, OPTIONS");
+    // curl, as a real peer, sees the same.
+    auto c = l05::curl({"-i", "-X", "POST", "-H", "Content-Type: application/json", "-d", R"({"title": "curl"})",
+                        l05::url(s.port, "/notes")});
+    CHECK(c.code == 0);
+    CHECK(c.out.starts_with("HTTP/1.1 201 Created\r\n"));
+    CHECK(contains(c.out, "Location: /notes/11\r\n"));
+    s.stop();
+}
+
+TEST_CASE("rest_server: the lecture's Flask routes — /user/<username> escaped, /post/<int:post_id>, /path/<path:subpath>",
+          "[rest][interop][curl]")
+{
+    Server s("rest_server");
+    auto user = l05::rest(s.port, "GET", "/user/%3Cscript%3E%22x%22%26'");
+    CHECK(user.status == 200);
+    CHECK(l05::field(user, "Content-Type") == "text/html; charset=utf-8");
+    CHECK(user.body == "User &lt;script&gt;&#34;x&#34;&amp;&#39;");
+    CHECK(l05::curl({l05::url(s.port, "/user/Иван")}).out == "User Иван");
+    CHECK(l05::rest(s.port, "GET", "/user/a/b").status == 404);
+    CHECK(l05::rest(s.port, "GET", "/post/42").body == "Post 42");
+    CHECK(l05::rest(s.port, "GET", "/post/abc").status == 404);
+    CHECK(l05::rest(s.port, "GET", "/post/-1").status == 404);
+    CHECK(l05::rest(s.port, "GET", "/post/").status == 404);
+    CHECK(l05::rest(s.port, "GET", "/path/a/b/<c>").body == "Subpath a/b/&lt;c&gt;");
+    CHECK(l05::rest(s.port, "GET", "/path/").status == 404);
+    auto post = l05::rest(s.port, "POST", "/user/x", "{}");
+    CHECK(post.status == 405);
+    CHECK(l05::field(post, "Allow") == "GET, HEAD, OPTIONS");
+}
+
+TEST_CASE("rest_server: CORS — allowed and refused origins, preflight fields, Vary, '*', null only when listed, credentials,"
+          " --max-age",
+          "[rest][cors]")
+{
+    const std::string a = "http://127.0.0.1:8001", b = "http://evil.test";
+    const std::string pre = "Access-Control-Request-Method: PUT\r\nAccess-Control-Request-Headers: content-type\r\n";
+    {
+        Server s("rest_server", {"--allow-origin", a, "--allow-origin", "null", "--max-age", "30"});
+        auto ok = l05::rest(s.port, "OPTIONS", "/notes/1", "", "Origin: " + a + "\r\n" + pre);
+        CHECK(ok.status == 204);
+        CHECK(l05::field(ok, "Access-Control-Allow-Origin") == a);
+        CHECK(l05::field(ok, "Access-Control-Allow-Methods") == "GET, HEAD, POST, PUT, PATCH, DELETE");
+        CHECK(l05::field(ok, "Access-Control-Allow-Headers") == "Content-Type");
+        CHECK(l05::field(ok, "Access-Control-Max-Age") == "30");
+        CHECK(l05::field(ok, "Vary") == "Origin, Access-Control-Request-Method, Access-Control-Request-Headers");
+        CHECK_FALSE(ok.headers.has("Access-Control-Allow-Credentials"));
+        auto refused = l05::rest(s.port, "OPTIONS", "/notes/1", "", "Origin: " + b + "\r\n" + pre);
+        CHECK(refused.status == 204);
+        CHECK_FALSE(refused.headers.has("Access-Control-Allow-Origin"));
+        CHECK_FALSE(refused.headers.has("Access-Control-Allow-Methods"));
+        auto bad_header = l05::rest(s.port, "OPTIONS", "/notes/1", "",
+                                    "Origin: " + a + "\r\nAccess-Control-Request-Method: PUT\r\nAccess-Control-Request-Headers: x-secret\r\n");
+        CHECK_FALSE(bad_header.headers.has("Access-Control-Allow-Origin"));
+        auto bad_method = l05::rest(s.port, "OPTIONS", "/notes/1", "", "Origin: " + a + "\r\nAccess-Control-Request-Method: TRACE\r\n");
+        CHECK_FALSE(bad_method.headers.has("Access-Control-Allow-Origin"));
+        auto get = l05::rest(s.port, "GET", "/notes", "", "Origin: " + a + "\r\n");
+        CHECK(l05::field(get, "Access-Control-Allow-Origin") == a);
+        CHECK(l05::field(get, "Access-Control-Expose-Headers") == "Location, X-Total-Count");
+        CHECK(l05::field(get, "Vary") == "Origin");
+        auto other = l05::rest(s.port, "GET", "/notes", "", "Origin: " + b + "\r\n");
+        CHECK(other.status == 200);  // the server answers; the browser withholds it from the page
+        CHECK_FALSE(other.headers.has("Access-Control-Allow-Origin"));
+        CHECK(l05::field(other, "Vary") == "Origin");
+        CHECK(l05::field(l05::rest(s.port, "GET", "/notes", "", "Origin: null\r\n"), "Access-Control-Allow-Origin") == "null");
+        CHECK(l05::field(l05::rest(s.port, "GET", "/notes"), "Vary") == "Origin");
+    }
+    {
+        Server s("rest_server", {"--allow-origin", "*"});
+        auto any = l05::rest(s.port, "GET", "/notes", "", "Origin: " + b + "\r\n");
+        CHECK(l05::field(any, "Access-Control-Allow-Origin") == "*");
+        CHECK_FALSE(any.headers.has("Vary"));  // the same answer for every origin
+        auto null = l05::rest(s.port, "GET", "/notes", "", "Origin: null\r\n");
+        CHECK_FALSE(null.headers.has("Access-Control-Allow-Origin"));  // null is not "any origin"
+        CHECK(l05::field(l05::rest(s.port, "OPTIONS", "/notes", "", "Origin: " + b + "\r\n" + pre), "Access-Control-Max-Age") == "600");
+    }
+    {
+        Server s("rest_server", {"--allow-origin", a, "--allow-credentials"});
+        auto cred = l05::rest(s.port, "GET", "/notes", "", "Origin: " + a + "\r\n");
+        CHECK(l05::field(cred, "Access-Control-Allow-Origin") == a);
+        CHECK(l05::field(cred, "Access-Control-Allow-Credentials") == "true");
+        CHECK_FALSE(l05::rest(s.port, "GET", "/notes", "", "Origin: null\r\n").headers.has("Access-Control-Allow-Origin"));
+    }
+    {
+        Server s("rest_server");  // no --allow-origin: same-origin only, no CORS fields at all
+        auto none = l05::rest(s.port, "GET", "/notes", "", "Origin: " + a + "\r\n");
+        CHECK_FALSE(none.headers.has("Access-Control-Allow-Origin"));
+        CHECK_FALSE(none.headers.has("Vary"));
+    }
+    auto star_cred = run({bin("rest_server"), "--allow-origin", "*", "--allow-credentials"});
+    CHECK(star_cred.code == 2);
+    CHECK(contains(star_cred.err, "--allow-credentials cannot go with --allow-origin '*'"));
+    CHECK(run({bin("rest_server"), "--allow-origin", "example.org"}).code == 2);
+    CHECK(run({bin("rest_server"), "--allow-origin", "*", "--allow-origin", a}).code == 2);
+    CHECK(run({bin("rest_server"), "--max-age", "-1"}).code == 2);
+}
+
+TEST_CASE("rest_client: every method against rest_server, each exchange printed, --origin shows the preflight",
+          "[rest][interop]")
+{
+    const std::string origin = "http://127.0.0.1:8001";
+    Server s("rest_server", {"--allow-origin", origin});
+    auto walk = client("rest_client", s.port);
+    CHECK(walk.code == 0);
+    CHECK(walk.err == "");
+    CHECK(walk.out.starts_with("> OPTIONS /notes HTTP/1.1\n< HTTP/1.1 204 No Content   (2xx success)\n"
+                               "< Allow: GET, HEAD, POST, OPTIONS\n< Vary: Origin\n\n"
+                               "> POST /notes HTTP/1.1\n> Content-Type: application/json\n"
+                               "{\"tags\":[\"дом\"],\"text\":\"2 литра\",\"title\":\"Купить молоко\"}\n"
+                               "< HTTP/1.1 201 Created   (2xx success)\n< Location: /notes/1\n< Vary: Origin\n"
+                               "{\n  \"id\": 1,\n  \"tags\": [\n    \"дом\"\n  ],\n  \"text\": \"2 литра\",\n  \"title\": \"Купить молоко\"\n}\n\n"
+                               "> GET /notes/1 HTTP/1.1\n< HTTP/1.1 200 OK   (2xx success)\n"));
+    for (const char* line : {"> PUT /notes/1 HTTP/1.1\n", "> PATCH /notes/1 HTTP/1.1\n",
+                             "> GET /notes?filter=%D0%BC%D0%BE%D0%BB%D0%BE%D0%BA%D0%BE&limit=10&offset=0 HTTP/1.1\n",
+                             "< X-Total-Count: 1\n", "> HEAD /notes/1 HTTP/1.1\n", "< HTTP/1.1 409 Conflict   (4xx client error)\n",
+                             "\"error\": \"the title is taken by /notes/1\"", "> DELETE /notes/1 HTTP/1.1\n< HTTP/1.1 204 No Content   (2xx success)\n< Vary: Origin\n\n",
+                             "< HTTP/1.1 404 Not Found   (4xx client error)\n< Vary: Origin\n{\n  \"error\": \"no note /notes/1\"\n}\n\n"})
+        CHECK(contains(walk.out, line));
+    CHECK_FALSE(contains(walk.out, "Origin: "));
+    CHECK(walk.out.ends_with("{\n  \"error\": \"no note /notes/1\"\n}\n\n"));
+
+    auto cors = client("rest_client", s.port, {"--origin", origin});
+    CHECK(cors.code == 0);
+    CHECK(cors.out.starts_with("> OPTIONS /notes/1 HTTP/1.1\n> Origin: " + origin +
+                               "\n> Access-Control-Request-Method: PUT\n> Access-Control-Request-Headers: content-type\n"
+                               "< HTTP/1.1 204 No Content   (2xx success)\n"
+                               "< Allow: GET, HEAD, PUT, PATCH, DELETE, OPTIONS\n"
+                               "< Vary: Origin, Access-Control-Request-Method, Access-Control-Request-Headers\n"
+                               "< Access-Control-Allow-Origin: " + origin + "\n"
+                               "< Access-Control-Allow-Methods: GET, HEAD, POST, PUT, PATCH, DELETE\n"
+                               "< Access-Control-Allow-Headers: Content-Type\n< Access-Control-Max-Age: 600\n\n"));
+    CHECK(contains(cors.out, "< Access-Control-Expose-Headers: Location, X-Total-Count\n"));
+    auto refused = client("rest_client", s.port, {"--origin", "http://elsewhere.test"});
+    CHECK(refused.code == 0);  // the server answers; only a browser would withhold the answers
+    CHECK_FALSE(contains(refused.out, "Access-Control-Allow-Origin"));
+    // One keep-alive connection for the whole walk.
+    auto traced = client("rest_client", s.port, {"--trace"});
+    CHECK(contains(traced.err, "re-using the keep-alive connection"));
+    CHECK(contains(traced.out, "> POST /notes HTTP/1.1"));  // (the same walk; the store is fresh again after DELETE)
+    s.stop();
+}
+
+TEST_CASE("rest_client: a server that breaks the API, a refused port and a silent server exit 1, usage errors 2",
+          "[rest][timeouts]")
+{
+    Server hello("hello_server");
+    auto wrong = client("rest_client", hello.port);
+    CHECK(wrong.code == 1);
+    CHECK(wrong.err == "rest_client: OPTIONS /notes answered 501 Not Implemented, not 204\n");
+    CHECK(contains(wrong.out, "< HTTP/1.1 501 Not Implemented   (5xx server error)\n"));
+    const auto closed = free_port();
+    auto refused = client("rest_client", closed);
+    CHECK(refused.code == 1);
+    CHECK(contains(refused.err, "Connection refused"));
+    const auto port = free_port();
+    Process silent({tool("python3"), "-c",
+                    "import socket,sys\ns=socket.create_server(('127.0.0.1',int(sys.argv[1])))\n"
+                    "c=[]\nwhile True: c.append(s.accept())\n",
+                    P(port)});
+    wait_listening(port);
+    const auto start = std::chrono::steady_clock::now();
+    auto slow = client("rest_client", port, {"--timeout", "0.3"});
+    CHECK(slow.code == 1);
+    CHECK(slow.err == "rest_client: no answer from http://127.0.0.1:" + P(port) + " within 300 ms\n");
+    CHECK(std::chrono::steady_clock::now() - start < 5s);
+    CHECK(run({bin("rest_client"), "--help"}).code == 0);
+    CHECK(run({bin("rest_client"), "gopher://x/"}).code == 2);
+    CHECK(run({bin("rest_client"), "--origin"}).code == 2);
+}
+
+TEST_CASE("rest_server: bad input — malformed, deeply nested and huge JSON, lying lengths, slowloris, it keeps serving,"
+          " no descriptor leaks; SIGINT/SIGTERM, busy port",
+          "[rest][bad-input][signals]")
+{
+    Server s("rest_server", {"--header-timeout", "1", "--max-body", "100000"});
+    const pid_t pid = s.proc.pid();
+    const int fds_before = open_fd_count(pid);
+    Conn bystander(s.port);
+    auto still_serving = [&] {
+        REQUIRE(bystander.send(l05::get("/notes")));
+        CHECK(bystander.response().status == 200);
+    };
+    const std::vector<std::pair<std::string, std::string>> bad = {
+        {"truncated", R"({"title": "x)"},
+        {"not UTF-8", "{\"title\": \"\xff\xfe\"}"},
+        {"nested 10,000 deep", std::string(10'000, '[') + std::string(10'000, ']')},
+        {"nested 65 deep in an object", "{\"title\": \"t\", \"tags\": " + std::string(65, '[') + std::string(65, ']') + "}"},
+        {"empty", ""},
+        {"trailing garbage", R"({"title": "x"} {)"},
+    };
+    for (const auto& [what, body] : bad) {
+        INFO(what);
+        auto r = l05::rest(s.port, "POST", "/notes", body);
+        CHECK(r.status == 400);
+        CHECK(r.body.starts_with("{\"error\":"));
+        still_serving();
+    }
+    CHECK(contains(l05::rest(s.port, "POST", "/notes", std::string(10'000, '[') + std::string(10'000, ']')).body,
+                   "nested deeper than 64 levels"));
+    {
+        INFO("a body over --max-body: 413");
+        Conn big(s.port);
+        big.send("POST /notes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200000\r\n\r\n" +
+                 std::string(200'000, ' '));
+        CHECK(big.read_all().starts_with("HTTP/1.1 413 "));
+        still_serving();
+    }
+    {
+        INFO("Content-Length longer than the body: 408");
+        Conn liar(s.port);
+        REQUIRE(liar.send("POST /notes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{\"ti"));
+        CHECK(liar.read_all().starts_with("HTTP/1.1 408 "));
+        still_serving();
+    }
+    {
+        INFO("slowloris: 408");
+        Conn slow(s.port);
+        std::string answer;
+        for (char ch : l05::get("/notes", "X-Slow: " + std::string(100, 's') + "\r\n")) {
+            if (!slow.send(std::string(1, ch)))
+                break;
+            if (auto got = slow.recv_once(100ms); got) {
+                answer += *got;
+                break;
+            }
+        }
+        answer += slow.read_all();
+        CHECK(answer.starts_with("HTTP/1.1 408 "));
+        still_serving();
+    }
+    {
+        Conn gone(s.port);
+        REQUIRE(gone.send("PUT /notes/1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"));
+    }
+    still_serving();
+    bystander.close();
+    CHECK(eventually([&] { return open_fd_count(pid) == fds_before; }));
+    CHECK(s.proc.running());
+    auto busy = run({bin("rest_server"), "--host", "127.0.0.1", "--port", P(s.port)});
+    CHECK(busy.code == 1);
+    CHECK(contains(busy.err, "bind(127.0.0.1:" + P(s.port) + "): Address already in use"));
+    s.stop();
+    for (int sig : {SIGINT, SIGTERM})
+        for (bool with_client : {false, true}) {
+            INFO("signal " << sig << " client " << with_client);
+            Server t("rest_server", {"--allow-origin", "*"});
+            std::optional<Conn> c;
+            if (with_client) {
+                c.emplace(t.port);
+                REQUIRE(c->send("POST /notes HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"));
+            }
+            t.proc.signal(sig);
+            CHECK(t.proc.wait(2s) == 0);
+        }
+    CHECK(run({bin("rest_server"), "--help"}).code == 0);
+    CHECK(contains(run({bin("rest_server"), "--help"}).out, "5001"));
+}
+
+TEST_CASE("chromium: CORS — a page from an allowed origin reads rest_server's answer, one from another origin is blocked",
+          "[browser][interop][cors]")
+{
+    if (l05::chromium_binary().empty()) {
+        std::printf("NETLAB-SKIP: chromium is not installed (scripts/install-deps)\n");
+        return;
+    }
+    // Two origins (two ports of file_server) serving the same page; only the first is allowed.
+    l05::TempDir site;
+    Server allowed("file_server", {"--directory", site.str()});
+    Server other("file_server", {"--directory", site.str()});
+    const std::string allowed_origin = "http://127.0.0.1:" + P(allowed.port);
+    Server api("rest_server", {"--allow-origin", allowed_origin});
+    site.file("index.html",
+              "<!DOCTYPE html><html><body><p id=\"result\">pending</p><script>\n"
+              "fetch('http://127.0.0.1:" + P(api.port) + "/notes', {method: 'POST', headers: {'Content-Type': 'application/json'},\n"
+              "      body: JSON.stringify({title: 'from ' + location.origin})})\n"
+              "  .then(r => r.json().then(j => { document.getElementById('result').textContent =\n"
+              "         'allowed ' + r.status + ' ' + r.headers.get('Location') + ' ' + j.title; }))\n"
+              "  .catch(e => { document.getElementById('result').textContent = 'blocked ' + e.name; });\n"
+              "</script></body></html>\n");
+    auto dom = [&](std::uint16_t port) {
+        l05::TempDir profile;
+        return run({l05::chromium_binary(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--user-data-dir=" + profile.str(), "--virtual-time-budget=10000", "--dump-dom", l05::url(port, "/")},
+                   {}, 60s);
+    };
+    auto yes = dom(allowed.port);
+    CHECK(yes.code == 0);
+    CHECK(contains(yes.out, "<p id=\"result\">allowed 201 /notes/1 from " + allowed_origin + "</p>"));
+    // The browser asked first (the preflight), then sent the POST.
+    api.proc.expect_err_line("\"OPTIONS /notes HTTP/1.1\" 204 -");
+    api.proc.expect_err_line("\"POST /notes HTTP/1.1\" 201 -");
+    auto no = dom(other.port);
+    CHECK(no.code == 0);
+    CHECK(contains(no.out, "<p id=\"result\">blocked TypeError</p>"));
+    api.proc.expect_err_line("\"OPTIONS /notes HTTP/1.1\" 204 -");
+    // The refused preflight stopped the POST: the store still holds one note.
+    auto list = l05::rest(api.port, "GET", "/notes");
+    CHECK(l05::field(list, "X-Total-Count") == "1");
 }
