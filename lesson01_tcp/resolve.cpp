@@ -55,8 +55,6 @@ int main(int argc, char** argv)
             ("hostname", "print this machine's host name (gethostname)");
         cli.positional({"name", "service"}, "[HOST [PORT]]");
         auto args = cli.parse(argc, argv);
-        if (!args.unmatched().empty())
-            throw netlab::UsageError("unexpected argument '" + args.unmatched().front() + "'");
         const std::string host = args.count("name") ? args["name"].as<std::string>() : cli.host();
         const std::string service = args.count("service") ? args["service"].as<std::string>() : std::to_string(cli.port());
 

@@ -332,8 +332,6 @@ int main(int argc, char** argv)
             ("max-clients", "connections served at once; more wait in the backlog",
              cxxopts::value<std::string>()->default_value("1000"));
         auto args = cli.parse(argc, argv);
-        if (!args.unmatched().empty())
-            throw netlab::UsageError("unexpected argument '" + args.unmatched().front() + "'");
         Options options;
         options.limits.max_header =
             static_cast<std::size_t>(netlab::parse_number("max-header", args["max-header"].as<std::string>(), 2, 65535));

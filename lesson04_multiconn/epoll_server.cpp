@@ -168,8 +168,6 @@ int main(int argc, char** argv)
         cli.positional({"host", "port"}, "[host] [port]");
         upper::add_limit_options(cli, 10'000, /*buffered=*/true);
         auto args = cli.parse(argc, argv);
-        if (!args.unmatched().empty())
-            throw netlab::UsageError("unexpected argument '" + args.unmatched().front() + "'");
         netlab::install_stop_handlers();
         upper::raise_fd_limit();
 

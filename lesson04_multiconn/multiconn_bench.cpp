@@ -280,8 +280,6 @@ int main(int argc, char** argv)
             ("row", "print one Markdown table row, labelled LABEL", cxxopts::value<std::string>());
         cli.positional({"host", "port"}, "<host> <port>");
         auto args = cli.parse(argc, argv);
-        if (!args.unmatched().empty())
-            throw netlab::UsageError("unexpected argument '" + args.unmatched().front() + "'");
         const auto connections = static_cast<std::size_t>(
             netlab::parse_number("connections", args["connections"].as<std::string>(), 1, 100'000));
         const auto idle = static_cast<std::size_t>(netlab::parse_number("idle", args["idle"].as<std::string>(), 0, 100'000));

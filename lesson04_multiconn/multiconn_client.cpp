@@ -92,8 +92,6 @@ int main(int argc, char** argv)
         cli.positional({"host", "port", "num_connections"}, "<host> <port> <num_connections>");
         cli.add_timeout(10);
         auto args = cli.parse(argc, argv);
-        if (!args.unmatched().empty())
-            throw netlab::UsageError("unexpected argument '" + args.unmatched().front() + "'");
         const int num_conns = static_cast<int>(
             netlab::parse_number("num_connections", args["num_connections"].as<std::string>(), 1, 10'000));
 

@@ -34,8 +34,6 @@ int main(int argc, char** argv)
         cli.positional({"name", "age"}, "<name> <age>");
         cli.add_timeout(10);
         auto args = cli.parse(argc, argv);
-        if (!args.unmatched().empty())
-            throw netlab::UsageError("unexpected argument '" + args.unmatched().front() + "'");
         if (!args.count("name") || !args.count("age"))
             throw netlab::UsageError("usage: user_client <name> <age>");
         users::User user{args["name"].as<std::string>(),
