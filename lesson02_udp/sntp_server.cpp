@@ -55,7 +55,7 @@ int main(int argc, char** argv)
         for (;;) {
             char data[1024];
             netlab::Endpoint client;
-            const std::size_t n = netlab::recv_from(sock.get(), data, sizeof data, &client);
+            const std::size_t n = lesson02::recv_from(sock.get(), data, sizeof data, &client);
             const ntp::Timestamp received = ntp::now();
             const auto request = ntp::Packet::decode(std::string_view(data, n));
             if (!request) {
@@ -71,7 +71,7 @@ int main(int argc, char** argv)
             reply.transmit = ntp::now();  // as late as possible: the client measures the delay from it
             const auto bytes = reply.encode();
             netlab::serve_client(client.python(), [&] {
-                netlab::send_to(sock.get(), std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                lesson02::send_to(sock.get(), std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
                                 client);
                 std::cout << "Answered " << client.python() << " (version " << int{request->version} << ")\n";
             });

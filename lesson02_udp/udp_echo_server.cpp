@@ -39,7 +39,7 @@ int main(int argc, char** argv)
         std::vector<char> data(buffer_size);
         for (;;) {
             std::cout << "Waiting to receive message from client\n";
-            const lesson02::Datagram d = lesson02::recv_datagram(sock.get(), data.data(), data.size());
+            const lesson02::Datagram d = lesson02::recv_datagram(sock.get(), data.data(), data.size(), -1, MSG_TRUNC);
             // An empty datagram is legal in UDP (a TCP recv() of 0 would mean EOF); the lecture skips it.
             if (d.full_size == 0)
                 continue;
@@ -49,7 +49,7 @@ int main(int argc, char** argv)
                           << " did not fit the buffer and are lost)\n";
             // A failed answer (say, no route back to that sender) is that client's problem, not the server's.
             netlab::serve_client(d.from.python(), [&] {
-                const std::size_t sent = netlab::send_to(sock.get(), std::string_view(data.data(), d.size), d.from);
+                const std::size_t sent = lesson02::send_to(sock.get(), std::string_view(data.data(), d.size), d.from);
                 std::cout << "Sent " << sent << " bytes back\n";
             });
         }

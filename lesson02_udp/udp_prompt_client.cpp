@@ -74,9 +74,9 @@ int main(int argc, char** argv)
                 }
                 if (msg->empty())
                     continue;
-                netlab::send_to(sock.get(), *msg, server);
+                lesson02::send_to(sock.get(), *msg, server);
                 char reply[1024];  // the lecture's recvfrom(1024): a longer reply is cut
-                const std::size_t n = netlab::recv_from(sock.get(), reply, sizeof reply, nullptr, cli.timeout_ms());
+                const std::size_t n = lesson02::recv_from(sock.get(), reply, sizeof reply, nullptr, cli.timeout_ms());
                 std::cout << "Server reply : " << std::string_view(reply, n) << "\n";
             }
         } catch (const netlab::SysError& e) {

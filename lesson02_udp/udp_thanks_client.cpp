@@ -24,9 +24,9 @@ int main(int argc, char** argv)
         auto args = cli.parse(argc, argv);
 
         auto [server, sock] = lesson02::udp_target(cli.host(), cli.port());
-        netlab::send_to(sock.get(), args["message"].as<std::string>(), server);
+        lesson02::send_to(sock.get(), args["message"].as<std::string>(), server);
         char data[1024];
-        const std::size_t n = netlab::recv_from(sock.get(), data, sizeof data, nullptr, cli.timeout_ms());
+        const std::size_t n = lesson02::recv_from(sock.get(), data, sizeof data, nullptr, cli.timeout_ms());
         std::cout << std::string_view(data, n) << "\n";
     });
 }

@@ -32,7 +32,6 @@
 #include <chrono>
 #include <csignal>
 #include <cstdint>
-#include <fcntl.h>
 #include <iostream>
 #include <map>
 #include <sys/epoll.h>
@@ -105,14 +104,12 @@ public:
         epoll_.reset(::epoll_create1(EPOLL_CLOEXEC));
         if (!epoll_)
             netlab::throw_sys("epoll_create1");
-        netlab::trace("epoll_create1(EPOLL_CLOEXEC) = " + std::to_string(epoll_.get()));
+        netlab::trace("epoll_create1(EPOLL_CLOEXEC) = ", epoll_.get());
         listener_ = netlab::tcp_listen(host, port, SOMAXCONN);
-        set_nonblocking(listener_.get());
+        netlab::set_nonblocking(listener_.get());
         control(EPOLL_CTL_ADD, listener_.get(), EPOLLIN);
         // The signals stay blocked except inside epoll_pwait, so Ctrl-C can only land there.
-        pthread_sigmask(SIG_BLOCK, nullptr, &wait_mask_);
-        sigdelset(&wait_mask_, SIGINT);
-        sigdelset(&wait_mask_, SIGTERM);
+        wait_mask_ = netlab::stop_wait_mask();
     }
 
     void run()
@@ -127,7 +124,7 @@ public:
             if (n < 0)
                 netlab::throw_sys("epoll_wait");
             if (n > 0)
-                netlab::trace("epoll_wait(" + std::to_string(epoll_.get()) + ") = " + std::to_string(n));
+                netlab::trace("epoll_wait(", epoll_.get(), ") = ", n);
             for (int i = 0; i < n; ++i) {
                 if (events[i].data.fd == listener_.get())
                     accept_wrapper();
@@ -140,12 +137,6 @@ public:
     }
 
 private:
-    static void set_nonblocking(int fd)
-    {
-        if (::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
-            netlab::throw_sys("fcntl(O_NONBLOCK)");
-    }
-
     void control(int op, int fd, std::uint32_t events)
     {
         static const char* names[] = {"", "ADD", "DEL", "MOD"};
@@ -154,8 +145,7 @@ private:
         ev.data.fd = fd;
         if (::epoll_ctl(epoll_.get(), op, fd, &ev) < 0)
             netlab::throw_sys(std::string("epoll_ctl(") + names[op] + ")");
-        netlab::trace("epoll_ctl(" + std::to_string(epoll_.get()) + ", " + names[op] + ", " + std::to_string(fd) +
-                      (op == EPOLL_CTL_DEL ? "" : ", " + events_name(events)) + ") = 0");
+        netlab::trace("epoll_ctl(", epoll_.get(), ", ", names[op], ", ", fd, (op == EPOLL_CTL_DEL ? "" : ", " + events_name(events)), ") = 0");
     }
 
     void accept_wrapper()
@@ -173,8 +163,7 @@ private:
                 pause_accepting();
                 return;
             }
-            netlab::trace("accept(" + std::to_string(listener_.get()) + ") = " + std::to_string(fd) + " from " +
-                          peer.str());
+            netlab::trace("accept(", listener_.get(), ") = ", fd, " from ", peer);
             Connection c{netlab::Fd(fd), peer.python(), app::MessageReader(options_.limits), {}, true,
                          Clock::now() + options_.timeout};
             std::cout << "Accepted connection from " << c.addr << "\n";
@@ -220,10 +209,10 @@ private:
         if (n < 0 && (errno == EAGAIN || errno == EINTR))
             return;  // a spurious wake-up: select() will tell us again
         if (n < 0) {
-            netlab::trace("recv(" + std::to_string(c.sock.get()) + ", 4096) = -1 " + netlab::errno_name(errno));
+            netlab::trace("recv(", c.sock.get(), ", 4096) = -1 ", netlab::errno_name(errno));
             throw netlab::SysError("recv", errno);
         }
-        netlab::trace("recv(" + std::to_string(c.sock.get()) + ", 4096) = " + std::to_string(n));
+        netlab::trace("recv(", c.sock.get(), ", 4096) = ", n);
         if (n == 0) {
             if (!c.reader.started())
                 throw app::ProtocolError("Peer closed before sending a request.");
@@ -269,12 +258,10 @@ private:
         if (n < 0 && (errno == EAGAIN || errno == EINTR))
             return false;  // the kernel's buffer is full: wait for the next EPOLLOUT
         if (n < 0) {
-            netlab::trace("send(" + std::to_string(c.sock.get()) + ", " + std::to_string(c.send_buffer.size()) +
-                          ") = -1 " + netlab::errno_name(errno));
+            netlab::trace("send(", c.sock.get(), ", ", c.send_buffer.size(), ") = -1 ", netlab::errno_name(errno));
             throw netlab::SysError("send", errno);
         }
-        netlab::trace("send(" + std::to_string(c.sock.get()) + ", " + std::to_string(c.send_buffer.size()) +
-                      ") = " + std::to_string(n));
+        netlab::trace("send(", c.sock.get(), ", ", c.send_buffer.size(), ") = ", n);
         c.send_buffer.erase(0, static_cast<std::size_t>(n));
         c.deadline = Clock::now() + options_.timeout;
         return c.send_buffer.empty();

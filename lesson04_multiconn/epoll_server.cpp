@@ -59,9 +59,7 @@ struct Server {
         ev.data.fd = fd;
         if (::epoll_ctl(epoll.get(), op, fd, &ev) < 0)
             netlab::throw_sys("epoll_ctl");
-        netlab::trace("epoll_ctl(" + std::to_string(epoll.get()) + ", " +
-                      (op == EPOLL_CTL_ADD ? "ADD" : op == EPOLL_CTL_MOD ? "MOD" : "DEL") + ", " + std::to_string(fd) +
-                      (events & EPOLLIN ? ", EPOLLIN" : "") + (events & EPOLLOUT ? ", EPOLLOUT" : "") + ") = 0");
+        netlab::trace("epoll_ctl(", epoll.get(), ", ", (op == EPOLL_CTL_ADD ? "ADD" : op == EPOLL_CTL_MOD ? "MOD" : "DEL"), ", ", fd, (events & EPOLLIN ? ", EPOLLIN" : ""), (events & EPOLLOUT ? ", EPOLLOUT" : ""), ") = 0");
     }
 
     // A burst of clients: take up to kAcceptBatch of them per wake-up. One per wake-up (as the
@@ -126,14 +124,14 @@ struct Server {
 
     void run()
     {
-        const sigset_t wait_mask = upper::stop_wait_mask();
+        const sigset_t wait_mask = netlab::stop_wait_mask();
         auto last_sweep = upper::Clock::now();
         std::array<epoll_event, 256> ready{};
         while (!netlab::stop_requested()) {
             // Wake once a second to drop idle clients.
             const int n = ::epoll_pwait(epoll.get(), ready.data(), ready.size(), 1000, &wait_mask);
             if (netlab::tracing() && n > 0)  // not the once-a-second idle tick, nor Ctrl-C
-                netlab::trace("epoll_wait(" + std::to_string(epoll.get()) + ") = " + std::to_string(n));
+                netlab::trace("epoll_wait(", epoll.get(), ") = ", n);
             if (n < 0 && errno == EINTR)
                 continue;  // Ctrl-C: the loop condition sees it
             if (n < 0)
@@ -177,10 +175,10 @@ int main(int argc, char** argv)
         const int epfd = ::epoll_create1(EPOLL_CLOEXEC);
         if (epfd < 0)
             netlab::throw_sys("epoll_create1");
-        netlab::trace("epoll_create1(EPOLL_CLOEXEC) = " + std::to_string(epfd));
+        netlab::trace("epoll_create1(EPOLL_CLOEXEC) = ", epfd);
         server.epoll = netlab::Fd(epfd);
         server.listener = netlab::tcp_listen(cli.host(), cli.port(), SOMAXCONN);
-        upper::set_nonblocking(server.listener.get());
+        netlab::set_nonblocking(server.listener.get());
         server.watch(EPOLL_CTL_ADD, server.listener.get(), EPOLLIN);
         std::cout << "Listening on ('" << cli.host() << "', " << cli.port() << ")\n";
         server.run();

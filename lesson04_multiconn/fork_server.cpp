@@ -72,7 +72,7 @@ int client_handler(netlab::Fd client, const std::string& name, const upper::Limi
 class ForkServer {
 public:
     ForkServer(netlab::Fd listener, upper::Limits limits, bool reap)
-        : listener_(std::move(listener)), limits_(limits), reap_(reap), wait_mask_(upper::stop_wait_mask())
+        : listener_(std::move(listener)), limits_(limits), reap_(reap), wait_mask_(netlab::stop_wait_mask())
     {
         if (!reap_)
             return;  // the lecture's zombie experiment: SIGCHLD keeps its default (ignored) action
@@ -115,7 +115,7 @@ public:
             }
             if (pid == 0)
                 run_child(std::move(client), name);
-            netlab::trace("fork() = " + std::to_string(pid));
+            netlab::trace("fork() = ", pid);
             children_.insert(pid);
             // `client` closes here: the parent's copy. The child's copy keeps the connection open.
         }
@@ -177,7 +177,7 @@ private:
         int status = 0;
         pid_t pid;
         while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
-            netlab::trace("waitpid(-1, WNOHANG) = " + std::to_string(pid));
+            netlab::trace("waitpid(-1, WNOHANG) = ", pid);
             children_.erase(pid);
             if (!limits_.quiet)
                 report(pid, status);

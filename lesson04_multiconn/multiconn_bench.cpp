@@ -167,8 +167,7 @@ private:
         c.sock = netlab::Fd(fd);
         const int rc = ::connect(fd, server_.endpoint.sa(), server_.endpoint.len);
         if (netlab::tracing())  // set-up only: tracing every request would be all there is to see
-            netlab::trace("socket() = " + std::to_string(fd) + ", connect(" + std::to_string(fd) + ", " +
-                          server_.endpoint.str() + ") = " + (rc < 0 ? "-1 " + netlab::errno_name(errno) : "0"));
+            netlab::trace("socket() = ", fd, ", connect(", fd, ", ", server_.endpoint, ") = ", (rc < 0 ? "-1 " + netlab::errno_name(errno) : "0"));
         if (rc < 0 && errno != EINPROGRESS) {
             ++stats.errors["connect: " + netlab::errno_name(errno)];
             c.sock.reset();

@@ -72,7 +72,7 @@ struct Server {
 
     void run()
     {
-        const sigset_t wait_mask = upper::stop_wait_mask();
+        const sigset_t wait_mask = netlab::stop_wait_mask();
         auto last_sweep = upper::Clock::now();
         std::vector<pollfd> watch;
         while (!netlab::stop_requested()) {
@@ -85,7 +85,7 @@ struct Server {
             timespec tick{1, 0};  // wake once a second to drop idle clients
             const int ready = ::ppoll(watch.data(), watch.size(), &tick, &wait_mask);
             if (netlab::tracing() && ready > 0)  // not the once-a-second idle tick, nor Ctrl-C
-                netlab::trace("poll(" + std::to_string(watch.size()) + " fds) = " + std::to_string(ready));
+                netlab::trace("poll(", watch.size(), " fds) = ", ready);
             if (ready < 0 && errno == EINTR)
                 continue;  // Ctrl-C: the loop condition sees it
             if (ready < 0)
@@ -129,7 +129,7 @@ int main(int argc, char** argv)
         Server server;
         server.limits = upper::read_limits(cli, args, true);
         server.listener = netlab::tcp_listen(cli.host(), cli.port(), SOMAXCONN);
-        upper::set_nonblocking(server.listener.get());
+        netlab::set_nonblocking(server.listener.get());
         std::cout << "Listening on ('" << cli.host() << "', " << cli.port() << ")\n";
         server.run();
     });

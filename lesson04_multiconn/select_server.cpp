@@ -93,7 +93,7 @@ struct Server {
 
     void run()
     {
-        const sigset_t wait_mask = upper::stop_wait_mask();
+        const sigset_t wait_mask = netlab::stop_wait_mask();
         auto last_sweep = upper::Clock::now();
         while (!netlab::stop_requested()) {
             // select() overwrites the sets with its answer, so they are rebuilt every time.
@@ -115,8 +115,7 @@ struct Server {
             timespec tick{1, 0};  // wake once a second to drop idle clients
             const int ready = ::pselect(max_fd + 1, &readable, &writable, nullptr, &tick, &wait_mask);
             if (netlab::tracing() && ready > 0)  // not the once-a-second idle tick, nor Ctrl-C
-                netlab::trace("select(" + std::to_string(max_fd + 1) + ", " + std::to_string(clients.size()) +
-                              " clients) = " + std::to_string(ready));
+                netlab::trace("select(", max_fd + 1, ", ", clients.size(), " clients) = ", ready);
             if (ready < 0 && errno == EINTR)
                 continue;  // Ctrl-C: the loop condition sees it
             if (ready < 0)
@@ -158,7 +157,7 @@ int main(int argc, char** argv)
         Server server;
         server.limits = upper::read_limits(cli, args, true);
         server.listener = netlab::tcp_listen(cli.host(), cli.port(), SOMAXCONN);
-        upper::set_nonblocking(server.listener.get());
+        netlab::set_nonblocking(server.listener.get());
         server.run();
     });
 }

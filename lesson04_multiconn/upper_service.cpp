@@ -6,9 +6,7 @@
 
 #include <cerrno>
 #include <utility>
-#include <fcntl.h>
 #include <iostream>
-#include <pthread.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 
@@ -78,10 +76,10 @@ std::optional<Client> accept_client(int listener)
         if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
             return std::nullopt;
         const int err = errno;
-        netlab::trace("accept(" + std::to_string(listener) + ") = -1 " + netlab::errno_name(err));
+        netlab::trace("accept(", listener, ") = -1 ", netlab::errno_name(err));
         netlab::throw_sys("accept", err);
     }
-    netlab::trace("accept(" + std::to_string(listener) + ") = " + std::to_string(fd) + " from " + peer.str());
+    netlab::trace("accept(", listener, ") = ", fd, " from ", peer);
     Client client;
     client.fd = netlab::Fd(fd);
     client.name = peer.python();
@@ -96,10 +94,10 @@ std::optional<std::string> receive(Client& client)
         return std::string();
     if (n < 0) {
         const int err = errno;
-        netlab::trace("recv(" + std::to_string(client.fd.get()) + ") = -1 " + netlab::errno_name(err));
+        netlab::trace("recv(", client.fd.get(), ") = -1 ", netlab::errno_name(err));
         netlab::throw_sys("recv", err);
     }
-    netlab::trace("recv(" + std::to_string(client.fd.get()) + ", " + std::to_string(sizeof buf) + ") = " + std::to_string(n));
+    netlab::trace("recv(", client.fd.get(), ", ", sizeof buf, ") = ", n);
     client.last_active = Clock::now();
     if (n == 0) {
         client.out += client.text.rest();
@@ -120,10 +118,10 @@ void flush(Client& client)
         return;
     if (n < 0) {
         const int err = errno;
-        netlab::trace("send(" + std::to_string(client.fd.get()) + ") = -1 " + netlab::errno_name(err));
+        netlab::trace("send(", client.fd.get(), ") = -1 ", netlab::errno_name(err));
         netlab::throw_sys("send", err);
     }
-    netlab::trace("send(" + std::to_string(client.fd.get()) + ", " + std::to_string(client.out.size()) + ") = " + std::to_string(n));
+    netlab::trace("send(", client.fd.get(), ", ", client.out.size(), ") = ", n);
     client.out.erase(0, static_cast<std::size_t>(n));  // a partial send: the rest waits for POLLOUT
     client.last_active = Clock::now();
 }
@@ -199,15 +197,6 @@ bool service_connection(std::string_view program, Client& c, bool readable, cons
 }
 
 // ---- process set-up ------------------------------------------------------------------------------
-sigset_t stop_wait_mask()
-{
-    sigset_t mask;
-    pthread_sigmask(SIG_BLOCK, nullptr, &mask);
-    sigdelset(&mask, SIGINT);
-    sigdelset(&mask, SIGTERM);
-    return mask;
-}
-
 void raise_fd_limit()
 {
     rlimit lim{};
@@ -215,16 +204,8 @@ void raise_fd_limit()
         const auto old = lim.rlim_cur;
         lim.rlim_cur = lim.rlim_max;
         if (::setrlimit(RLIMIT_NOFILE, &lim) == 0)
-            netlab::trace("setrlimit(RLIMIT_NOFILE, " + std::to_string(old) + " -> " + std::to_string(lim.rlim_cur) + ") = 0");
+            netlab::trace("setrlimit(RLIMIT_NOFILE, ", old, " -> ", lim.rlim_cur, ") = 0");
     }
-}
-
-void set_nonblocking(int fd)
-{
-    const int flags = ::fcntl(fd, F_GETFL);
-    if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
-        netlab::throw_sys("fcntl(O_NONBLOCK)");
-    netlab::trace("fcntl(" + std::to_string(fd) + ", F_SETFL, O_NONBLOCK) = 0");
 }
 
 }  // namespace upper

@@ -98,17 +98,8 @@ bool idle_too_long(std::string_view program, const Client& client, const Limits&
 // to ..." lines. false when the client is finished, or broken (logged), and must be closed.
 bool service_connection(std::string_view program, Client& client, bool readable, const Limits& limits);
 
-// The signal mask to wait with (ppoll, pselect, epoll_pwait): this thread's mask with SIGINT and
-// SIGTERM let through, so Ctrl-C interrupts the wait and nothing else. install_stop_handlers()
-// keeps them blocked everywhere else, so a signal can never slip in between the check of
-// stop_requested() and the start of the wait.
-sigset_t stop_wait_mask();
-
 // Raises the soft limit on open descriptors to the hard limit: thousands of clients need thousands
 // of descriptors, and the usual soft limit is 1024.
 void raise_fd_limit();
-
-// Sets O_NONBLOCK: from then on recv/send/accept return EAGAIN instead of waiting.
-void set_nonblocking(int fd);
 
 }  // namespace upper

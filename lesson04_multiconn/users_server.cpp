@@ -35,7 +35,6 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
-#include <fcntl.h>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -64,9 +63,7 @@ public:
     Server(netlab::Fd listener, int timeout_ms, std::size_t max_clients)
         : listener_(std::move(listener)), timeout_(timeout_ms), max_clients_(max_clients)
     {
-        pthread_sigmask(SIG_BLOCK, nullptr, &wait_mask_);  // blocked by install_stop_handlers()...
-        sigdelset(&wait_mask_, SIGINT);                    // ...and let in only inside ppoll()
-        sigdelset(&wait_mask_, SIGTERM);
+        wait_mask_ = netlab::stop_wait_mask();  // SIGINT/SIGTERM get in only inside ppoll()
     }
 
     void run()
@@ -106,7 +103,7 @@ private:
                 std::cerr << "users_server: accept: " << netlab::describe_errno(errno) << "\n";
             return;
         }
-        netlab::trace("accept(" + std::to_string(listener_.get()) + ") = " + std::to_string(fd) + " from " + peer.str());
+        netlab::trace("accept(", listener_.get(), ") = ", fd, " from ", peer);
         Client c;
         c.sock.reset(fd);
         c.addr = peer.python();
@@ -140,7 +137,7 @@ private:
             return;
         if (n < 0)
             throw netlab::SysError("recv", errno);
-        netlab::trace("recv(" + std::to_string(c.sock.get()) + ", 1024) = " + std::to_string(n));
+        netlab::trace("recv(", c.sock.get(), ", 1024) = ", n);
         if (n == 0) {
             if (!c.user)
                 throw std::runtime_error("closed before sending the user information");
@@ -194,7 +191,7 @@ private:
             return;  // POLLOUT will bring us back
         if (n < 0)
             throw netlab::SysError("send", errno);
-        netlab::trace("send(" + std::to_string(c.sock.get()) + ", " + std::to_string(c.out.size()) + ") = " + std::to_string(n));
+        netlab::trace("send(", c.sock.get(), ", ", c.out.size(), ") = ", n);
         c.out.erase(0, static_cast<std::size_t>(n));
     }
 
@@ -269,8 +266,7 @@ int main(int argc, char** argv)
         netlab::install_stop_handlers();
 
         netlab::Fd listener = netlab::tcp_listen(cli.host(), cli.port(), SOMAXCONN);
-        if (::fcntl(listener.get(), F_SETFL, ::fcntl(listener.get(), F_GETFL) | O_NONBLOCK) < 0)
-            netlab::throw_sys("fcntl(O_NONBLOCK)");
+        netlab::set_nonblocking(listener.get());
         Server server(std::move(listener), cli.timeout_ms(), max_clients);
         std::cout << "Server is up\n";
         server.run();
