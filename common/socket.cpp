@@ -186,7 +186,10 @@ sigset_t stop_wait_mask()
     return mask;
 }
 
-bool wait_ready(int fd, short events, int timeout_ms)
+namespace {
+// The wait itself: ppoll() with the stop signals let in (on the thread that installed the
+// handlers), retried on EINTR against one deadline. false on timeout.
+bool wait_in_ppoll(int fd, short events, int timeout_ms)
 {
     using clock = std::chrono::steady_clock;
     const auto deadline = clock::now() + std::chrono::milliseconds(std::max(timeout_ms, 0));
@@ -215,6 +218,37 @@ bool wait_ready(int fd, short events, int timeout_ms)
         if (errno != EINTR)
             throw_sys("poll");
     }
+}
+
+const char* events_name(short events) { return events == POLLIN ? "POLLIN" : events == POLLOUT ? "POLLOUT" : "?"; }
+}  // namespace
+
+bool wait_ready(int fd, short events, int timeout_ms)
+{
+    if (!tracing())
+        return wait_in_ppoll(fd, events, timeout_ms);
+    // With --trace, narrate the waits that really happen: first ask, without waiting, whether the
+    // call could go ahead now (an extra poll() that only --trace makes); only if not is there a
+    // wait to show. So a recv() whose data is already there shows no wait, one that waits does:
+    //   poll(4, POLLIN, 30000 ms) = 1
+    //   recv(4, 4096) = 6
+    if (on_signal_thread() && g_stop)
+        throw Stopped{};
+    pollfd now{fd, events, 0};
+    if (::poll(&now, 1, 0) > 0)
+        return true;
+    bool ready = false;
+    try {
+        ready = wait_in_ppoll(fd, events, timeout_ms);
+    } catch (const Stopped&) {
+        trace("poll(", fd, ", ", events_name(events), ") = -1 EINTR (SIGINT/SIGTERM: stopping)");
+        throw;
+    }
+    if (timeout_ms < 0)
+        trace("poll(", fd, ", ", events_name(events), ", no timeout) = ", ready ? 1 : 0);
+    else
+        trace("poll(", fd, ", ", events_name(events), ", ", timeout_ms, " ms) = ", ready ? "1" : "0 (timed out)");
+    return ready;
 }
 
 // ---- traced, checked socket calls --------------------------------------------------------------

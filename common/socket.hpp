@@ -7,9 +7,14 @@
 //   bind(3, 127.0.0.1:5000) = 0
 //   accept(3) = 4 from 127.0.0.1:53422
 //
-// Blocking calls first wait in poll() (wait_ready), which is where timeouts and Ctrl-C are
-// handled: a server that called install_stop_handlers() gets netlab::Stopped thrown out of any
-// wait when SIGINT/SIGTERM arrives, and RAII closes its sockets on the way out.
+// The "blocking" calls (accept_from, connect_to, recv_some, send_some...) do not block inside the
+// call itself: each first waits in poll() (wait_ready) until the socket is ready, then makes the
+// call (recv/send with MSG_DONTWAIT), which then has nothing to wait for. That is how Python's settimeout() works too, and it is where timeouts
+// and Ctrl-C are handled: a server that called install_stop_handlers() gets netlab::Stopped thrown
+// out of any wait when SIGINT/SIGTERM arrives, and RAII closes its sockets on the way out. So
+// `strace` shows ppoll() before each such call; --trace shows the waits that really wait:
+//   poll(3, POLLIN, no timeout) = 1
+//   accept(3) = 4 from 127.0.0.1:53422
 #pragma once
 
 #include <csignal>
@@ -97,6 +102,7 @@ std::string socktype_name(int type);    // SOCK_STREAM
 void install_stop_handlers();
 bool stop_requested();
 // Wait until fd has `events` (POLLIN/POLLOUT). false on timeout; timeout_ms < 0 waits forever.
+// With --trace a wait that does wait is narrated ("poll(4, POLLIN, 30000 ms) = 1").
 bool wait_ready(int fd, short events, int timeout_ms = -1);
 // The signal mask for a program's own wait (ppoll, pselect, epoll_pwait): this thread's mask with
 // SIGINT and SIGTERM let through, so Ctrl-C interrupts that wait and nothing else.
