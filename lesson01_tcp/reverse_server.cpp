@@ -64,6 +64,7 @@ int main(int argc, char** argv)
         cli.parse(argc, argv);
         netlab::install_stop_handlers();
 
+        // tcp_listen: socket + SO_REUSEADDR + bind + listen, as greeting_server spells them out
         netlab::Fd srv = netlab::tcp_listen(cli.host(), cli.port(), 1);
         for (;;) {
             std::cout << "Слушаю порт " << cli.port() << "\n";

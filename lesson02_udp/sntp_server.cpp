@@ -50,6 +50,7 @@ int main(int argc, char** argv)
         const int stratum = static_cast<int>(netlab::parse_number("stratum", args["stratum"].as<std::string>(), 1, 15));
         netlab::install_stop_handlers();
 
+        // udp_bind: socket + bind, as udp_thanks_server spells them out
         netlab::Fd sock = lesson02::udp_bind(cli.host(), cli.port());
         std::cout << "SNTP server on " << netlab::local_endpoint(sock.get()).python() << ", stratum " << stratum << "\n";
         for (;;) {

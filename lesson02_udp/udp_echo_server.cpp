@@ -35,6 +35,7 @@ int main(int argc, char** argv)
         // The lecture binds '' (every interface) and prints it as such.
         std::cout << "Starting up UDP echo server on " << (cli.host().empty() ? "" : cli.host() + " ") << "port "
                   << cli.port() << "\n";
+        // udp_bind: socket + bind, as udp_thanks_server spells them out
         netlab::Fd sock = lesson02::udp_bind(cli.host(), cli.port());
         std::vector<char> data(buffer_size);
         for (;;) {

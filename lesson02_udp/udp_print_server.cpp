@@ -27,6 +27,7 @@ int main(int argc, char** argv)
         const bool echo = args.count("echo") > 0;
         netlab::install_stop_handlers();
 
+        // udp_bind: socket + bind, as udp_thanks_server spells them out
         netlab::Fd sock = lesson02::udp_bind(cli.host(), cli.port());
         std::cout << "waiting on port: " << cli.port() << "\n";
         for (;;) {

@@ -64,6 +64,7 @@ int main(int argc, char** argv)
         cli.parse(argc, argv);
 
         try {
+            // udp_target: getaddrinfo + socket, as udp_thanks_client spells them out
             auto [server, sock] = lesson02::udp_target(cli.host(), cli.port());
             for (;;) {
                 std::cout << "Enter message to send : " << std::flush;

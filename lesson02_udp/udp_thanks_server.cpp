@@ -21,7 +21,9 @@ int main(int argc, char** argv)
         cli.parse(argc, argv);
         netlab::install_stop_handlers();
 
-        netlab::Fd sock = lesson02::udp_bind(cli.host(), cli.port());
+        const netlab::AddrInfo addr = netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_DGRAM, true).front();
+        netlab::Fd sock = netlab::open_socket(addr.family, SOCK_DGRAM);
+        netlab::bind_to(sock.get(), addr.endpoint);
         for (;;) {
             char data[1024];  // the lecture's recvfrom(1024)
             netlab::Endpoint addr;

@@ -37,6 +37,8 @@ int main(int argc, char** argv)
         const std::string message = args["message"].as<std::string>();
 
         try {
+            // tcp_connect: getaddrinfo, then socket + connect to each address in turn (lesson01's
+            // greeting_client spells the calls out); each failure below is one of those calls'.
             netlab::Fd sock = netlab::tcp_connect(cli.host(), cli.port(), cli.timeout_ms());
             netlab::send_all(sock.get(), message, cli.timeout_ms());
             char answer[4096];

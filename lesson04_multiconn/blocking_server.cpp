@@ -61,7 +61,11 @@ int main(int argc, char** argv)
         netlab::install_stop_handlers();
 
         // socket.create_server() sets SO_REUSEADDR, so a restarted server can bind at once.
-        netlab::Fd listener = netlab::tcp_listen(cli.host(), cli.port(), SOMAXCONN);
+        const netlab::AddrInfo addr = netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_STREAM, /*passive=*/true).front();
+        netlab::Fd listener = netlab::open_socket(addr.family, SOCK_STREAM);
+        netlab::set_option(listener.get(), SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
+        netlab::bind_to(listener.get(), addr.endpoint);
+        netlab::listen_on(listener.get(), SOMAXCONN);
         serve_forever(listener.get(), args.count("quiet") > 0, cli.timeout_ms());
     });
 }

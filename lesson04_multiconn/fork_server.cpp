@@ -213,8 +213,12 @@ int main(int argc, char** argv)
         const upper::Limits limits = upper::read_limits(cli, args, false);
 
         std::cout << "Starting up echo server on " << cli.host() << " port " << cli.port() << "\n";
-        ForkServer server(netlab::tcp_listen(cli.host(), cli.port(), backlog, /*reuse_addr=*/true), limits,
-                          args.count("no-reap") == 0);
+        const netlab::AddrInfo addr = netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_STREAM, /*passive=*/true).front();
+        netlab::Fd listener = netlab::open_socket(addr.family, SOCK_STREAM);
+        netlab::set_option(listener.get(), SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
+        netlab::bind_to(listener.get(), addr.endpoint);
+        netlab::listen_on(listener.get(), backlog);
+        ForkServer server(std::move(listener), limits, args.count("no-reap") == 0);
         try {
             server.serve_forever();
         } catch (const netlab::Stopped&) {
