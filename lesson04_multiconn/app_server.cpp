@@ -22,6 +22,7 @@
 //
 // Run the pair:   ./app_server 127.0.0.1 65432      ./app_client 127.0.0.1 65432 search morpheus
 #include "app_message.hpp"
+#include "upper_service.hpp"
 
 #include "common/cli.hpp"
 #include "common/error.hpp"
@@ -63,14 +64,6 @@ struct Connection {
     Clock::time_point deadline;
 };
 
-std::string events_name(std::uint32_t events)
-{
-    std::string s = (events & EPOLLIN) ? "IN" : "";
-    if (events & EPOLLOUT)
-        s += s.empty() ? "OUT" : "|OUT";
-    return s.empty() ? "0" : s;
-}
-
 // _create_response_json_content / _create_response_binary_content.
 std::string create_response(const app::Message& request, const app::Json& decoded)
 {
@@ -101,10 +94,7 @@ public:
     // descriptor the server keeps for itself exists (and a count of them stays put).
     Server(const std::string& host, std::uint16_t port, Options options) : options_(options)
     {
-        epoll_.reset(::epoll_create1(EPOLL_CLOEXEC));
-        if (!epoll_)
-            netlab::throw_sys("epoll_create1");
-        netlab::trace("epoll_create1(EPOLL_CLOEXEC) = ", epoll_.get());
+        epoll_ = upper::epoll_create();
         listener_ = netlab::tcp_listen(host, port, SOMAXCONN);
         netlab::set_nonblocking(listener_.get());
         control(EPOLL_CTL_ADD, listener_.get(), EPOLLIN);
@@ -137,34 +127,26 @@ public:
     }
 
 private:
-    void control(int op, int fd, std::uint32_t events)
-    {
-        static const char* names[] = {"", "ADD", "DEL", "MOD"};
-        epoll_event ev{};
-        ev.events = events;
-        ev.data.fd = fd;
-        if (::epoll_ctl(epoll_.get(), op, fd, &ev) < 0)
-            netlab::throw_sys(std::string("epoll_ctl(") + names[op] + ")");
-        netlab::trace("epoll_ctl(", epoll_.get(), ", ", names[op], ", ", fd, (op == EPOLL_CTL_DEL ? "" : ", " + events_name(events)), ") = 0");
-    }
+    void control(int op, int fd, std::uint32_t events) { upper::epoll_control(epoll_.get(), op, fd, events); }
 
     void accept_wrapper()
     {
         // Take what the backlog holds now (bounded, so one burst cannot starve the clients).
         for (int i = 0; i < 64 && connections_.size() < options_.max_clients; ++i) {
             netlab::Endpoint peer;
-            peer.len = sizeof peer.addr;
-            const int fd = ::accept4(listener_.get(), peer.sa(), &peer.len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-            if (fd < 0) {
-                if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
-                    return;
+            netlab::Fd sock;
+            try {
+                sock = upper::accept_nonblocking(listener_.get(), peer);
+            } catch (const netlab::SysError& e) {
                 // EMFILE/ENFILE: out of descriptors. Leave the rest in the backlog until one closes.
-                std::cout << "Main: Error: accept: " << netlab::describe_errno(errno) << "\n";
+                std::cout << "Main: Error: accept: " << netlab::describe_errno(e.code()) << "\n";
                 pause_accepting();
                 return;
             }
-            netlab::trace("accept(", listener_.get(), ") = ", fd, " from ", peer);
-            Connection c{netlab::Fd(fd), peer.python(), app::MessageReader(options_.limits), {}, true,
+            if (!sock)
+                return;  // the client gave up before we got to it
+            const int fd = sock.get();
+            Connection c{std::move(sock), peer.python(), app::MessageReader(options_.limits), {}, true,
                          Clock::now() + options_.timeout};
             std::cout << "Accepted connection from " << c.addr << "\n";
             control(EPOLL_CTL_ADD, fd, EPOLLIN);

@@ -26,6 +26,7 @@
 //    recv() says 0 or fails, and that user is taken off the list.
 //
 // Run the pair:   ./users_server      ./user_client Alice 30      ./user_client Bob 25   (Enter leaves)
+#include "upper_service.hpp"
 #include "users_user.hpp"
 
 #include "common/cli.hpp"
@@ -94,18 +95,20 @@ private:
     void accept_client()
     {
         netlab::Endpoint peer;
-        peer.len = sizeof peer.addr;
-        const int fd = ::accept4(listener_.get(), peer.sa(), &peer.len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        if (fd < 0) {
-            if (errno == EMFILE || errno == ENFILE)
+        netlab::Fd sock;
+        try {
+            sock = upper::accept_nonblocking(listener_.get(), peer);
+        } catch (const netlab::SysError& e) {
+            if (e.code() == EMFILE || e.code() == ENFILE)
                 out_of_fds_ = true;  // the listener would stay readable: a busy loop. Wait for a drop.
-            if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
-                std::cerr << "users_server: accept: " << netlab::describe_errno(errno) << "\n";
+            std::cerr << "users_server: accept: " << netlab::describe_errno(e.code()) << "\n";
             return;
         }
-        netlab::trace("accept(", listener_.get(), ") = ", fd, " from ", peer);
+        if (!sock)
+            return;  // the client gave up before we got to it
+        const int fd = sock.get();
         Client c;
-        c.sock.reset(fd);
+        c.sock = std::move(sock);
         c.addr = peer.python();
         c.deadline = Clock::now() + timeout_;
         clients_.emplace(fd, std::move(c));
