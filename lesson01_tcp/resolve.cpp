@@ -7,6 +7,8 @@
 //
 // Watch for: one name gives several results — IPv4 and IPv6, and each for TCP, UDP and raw
 // sockets. A client should try them in order until one connects (tcp_connect in common/ does).
+//
+// Run it:   ./resolve localhost 80      (no partner: getaddrinfo asks /etc/hosts and DNS, not a server of ours)
 #include "common/cli.hpp"
 #include "common/error.hpp"
 #include "common/socket.hpp"

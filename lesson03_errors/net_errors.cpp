@@ -7,6 +7,14 @@
 //   ./net_errors refused         one of them (add --trace to see each socket call)
 // Each scenario is one file in scenarios/. Exit status 0 means the failure showed up as the
 // lecture describes; 1 means this machine behaved otherwise (the line says how); 2 usage.
+//
+// Watch for: the same errno can come from different calls (ETIMEDOUT from connect() is the
+// kernel giving up; "timed out" from recv() is our own timeout), and some failures show up one
+// call late (a reset peer is reported by the next recv() or send(), not by the one that was
+// running when the RST arrived). The "call:" line of each scenario says which call failed.
+//
+// Run it:   ./net_errors --list      then   ./net_errors refused --trace
+//           (no partner: every scenario makes its own peers on loopback and removes them)
 #include "common/cli.hpp"
 #include "common/error.hpp"
 #include "lesson03_errors/scenario.hpp"

@@ -12,7 +12,12 @@
 // (2 stays the usage error of every netlab program). Timed out covers our own timeout and the
 // kernel's ETIMEDOUT 110, as Python's TimeoutError does.
 //
-// Run the pair:  ./echo_server (lesson01)  then  ./robust_client --port 5000
+// Watch for: a timeout is not one clock for the whole exchange: connect(), send() and recv() each
+// get --timeout seconds. A server that accepts and never answers is "Connection timed out" only
+// after recv() has waited its own 3 s; one that closes at once is "socket connection broken".
+//
+// Run the pair:  nc -l 127.0.0.1 5000   then  ./robust_client   (type an answer into nc; Ctrl-C
+//                nc without answering, or let 3 s pass, to see the other endings)
 // Failures:      ./robust_client --host 'bad adress'    ./robust_client --port 1
 #include "common/cli.hpp"
 #include "common/error.hpp"

@@ -10,7 +10,7 @@
 // — connected as far as its kernel is concerned, but never answered — until the first leaves.
 // Every other model in this folder is an answer to that.
 //
-// Run the pair:   ./blocking_server            ./prompt_client        (lesson01, or: nc 127.0.0.1 5000)
+// Run the pair:   ./blocking_server            nc 127.0.0.1 5000      (or lesson01's prompt_client)
 //                 then a second `nc 127.0.0.1 5000` in a third terminal: it gets no answer.
 #include "upper_service.hpp"
 

@@ -1,4 +1,4 @@
-// multiconn_bench — load tool for the six server models of this lesson:
+// multiconn_bench — load tool for the six server models of this lesson (lectures 000–003):
 // `multiconn_bench --connections N --duration S <host> <port>` opens N connections at once, and
 // on each one sends a request, waits for the whole (uppercased) answer, and sends the next, for
 // S seconds. Then it prints what the server managed:
