@@ -451,6 +451,21 @@ std::string recv_until_eof(int fd, std::size_t limit, int timeout_ms)
     return out;
 }
 
+std::size_t send_to(int fd, std::string_view data, const Endpoint& to)
+{
+    for (;;) {
+        wait_ready(fd, POLLOUT);
+        ssize_t n = ::sendto(fd, data.data(), data.size(), MSG_NOSIGNAL, to.sa(), to.len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            fail("sendto(" + fdstr(fd) + ", " + std::to_string(data.size()) + ", " + to.str() + ")",
+                 "sendto(" + to.str() + ")", errno);
+        trace("sendto(", fd, ", ", data.size(), ", ", to, ") = ", n);
+        return static_cast<std::size_t>(n);
+    }
+}
+
 // ---- the two common set-ups --------------------------------------------------------------------
 Fd tcp_listen(const std::string& host, std::uint16_t port, int backlog, bool reuse_addr)
 {

@@ -142,6 +142,9 @@ std::string recv_exact(int fd, std::size_t n, int timeout_ms = -1);
 // Everything until the peer closes, failing with EMSGSIZE past `limit` bytes.
 std::string recv_until_eof(int fd, std::size_t limit, int timeout_ms = -1);
 
+// sendto(): one datagram to `to`, whole or not at all (lesson02's UDP, lesson06's raw sockets).
+std::size_t send_to(int fd, std::string_view data, const Endpoint& to);
+
 // ---- the two common set-ups --------------------------------------------------------------------
 // socket + SO_REUSEADDR (optional) + bind + listen on the first address of host:port that works.
 Fd tcp_listen(const std::string& host, std::uint16_t port, int backlog, bool reuse_addr = true);

@@ -226,7 +226,7 @@ int main(int argc, char** argv)
             request.transmit = s->sent = ntp::now();
             const auto bytes = request.encode();
             try {
-                lesson02::send_to(sock.get(), std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                netlab::send_to(sock.get(), std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
                                 s->address);
                 waiting.push_back(s);
             } catch (const netlab::SysError& e) {

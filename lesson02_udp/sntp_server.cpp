@@ -72,7 +72,7 @@ int main(int argc, char** argv)
             reply.transmit = ntp::now();  // as late as possible: the client measures the delay from it
             const auto bytes = reply.encode();
             netlab::serve_client(client.python(), [&] {
-                lesson02::send_to(sock.get(), std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                netlab::send_to(sock.get(), std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
                                 client);
                 std::cout << "Answered " << client.python() << " (version " << int{request->version} << ")\n";
             });

@@ -1,5 +1,6 @@
-// udp.hpp — lesson02's datagram calls (sendto, recvfrom), checked and traced as common/'s stream
-// calls are, and its two UDP set-ups, in the style of common/'s tcp_listen/tcp_connect.
+// udp.hpp — lesson02's recvfrom(), checked and traced as common/'s calls are (sendto is
+// netlab::send_to: lesson06 sends datagrams too), and its two UDP set-ups, in the style of
+// common/'s tcp_listen/tcp_connect.
 //
 // A UDP server needs only socket → bind; there is no listen() and no accept(), because there
 // are no connections to wait for: recvfrom() hands over each datagram with its sender's address,
@@ -51,26 +52,6 @@ inline Target udp_target(const std::string& host, std::uint16_t port)
 {
     const netlab::AddrInfo ai = netlab::resolve(host, std::to_string(port), SOCK_DGRAM).front();
     return {ai.endpoint, netlab::open_socket(ai.family, SOCK_DGRAM)};
-}
-
-// sendto(): one datagram to `to`, whole or not at all. Succeeds whether or not anyone listens
-// there; only an answer (or, on a connected socket, an ICMP error) tells. Throws SysError.
-inline std::size_t send_to(int fd, std::string_view data, const netlab::Endpoint& to)
-{
-    for (;;) {
-        netlab::wait_ready(fd, POLLOUT);
-        const ssize_t n = ::sendto(fd, data.data(), data.size(), MSG_NOSIGNAL, to.sa(), to.len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            const int err = errno;
-            netlab::trace("sendto(", fd, ", ", data.size(), ", ", to, ") = -1 ", netlab::errno_name(err), " (",
-                          std::strerror(err), ")");
-            throw netlab::SysError("sendto(" + to.str() + ")", err);
-        }
-        netlab::trace("sendto(", fd, ", ", data.size(), ", ", to, ") = ", n);
-        return static_cast<std::size_t>(n);
-    }
 }
 
 // One datagram, and how long it really was. With MSG_TRUNC, Linux's recvfrom() returns the

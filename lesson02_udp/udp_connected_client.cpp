@@ -41,7 +41,7 @@ void unconnected(const std::string& host, std::uint16_t port, int timeout_ms)
     auto [target, sock] = lesson02::udp_target(host, port);
     std::cout << "unconnected: local address before sendto: " << netlab::local_endpoint(sock.get()).str()
               << " (no port yet)\n";
-    const std::size_t sent = lesson02::send_to(sock.get(), kRequest, target);
+    const std::size_t sent = netlab::send_to(sock.get(), kRequest, target);
     std::cout << "unconnected: sendto " << target.str() << ": " << sent << " bytes sent, no error\n";
     std::cout << "unconnected: local address after sendto: " << netlab::local_endpoint(sock.get()).str()
               << " (the kernel picked the port at sendto)\n";

@@ -50,7 +50,7 @@ int main(int argc, char** argv)
                           << " did not fit the buffer and are lost)\n";
             // A failed answer (say, no route back to that sender) is that client's problem, not the server's.
             netlab::serve_client(d.from.python(), [&] {
-                const std::size_t sent = lesson02::send_to(sock.get(), std::string_view(data.data(), d.size), d.from);
+                const std::size_t sent = netlab::send_to(sock.get(), std::string_view(data.data(), d.size), d.from);
                 std::cout << "Sent " << sent << " bytes back\n";
             });
         }

@@ -36,7 +36,7 @@ int main(int argc, char** argv)
             const std::size_t n = lesson02::recv_from(sock.get(), data, sizeof data, &addr);
             std::cout << std::string_view(data, n) << "\n";
             if (echo)
-                netlab::serve_client(addr.python(), [&] { lesson02::send_to(sock.get(), std::string_view(data, n), addr); });
+                netlab::serve_client(addr.python(), [&] { netlab::send_to(sock.get(), std::string_view(data, n), addr); });
         }
     });
 }

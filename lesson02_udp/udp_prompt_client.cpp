@@ -75,7 +75,7 @@ int main(int argc, char** argv)
                 }
                 if (msg->empty())
                     continue;
-                lesson02::send_to(sock.get(), *msg, server);
+                netlab::send_to(sock.get(), *msg, server);
                 char reply[1024];  // the lecture's recvfrom(1024): a longer reply is cut
                 const std::size_t n = lesson02::recv_from(sock.get(), reply, sizeof reply, nullptr, cli.timeout_ms());
                 std::cout << "Server reply : " << std::string_view(reply, n) << "\n";

@@ -26,7 +26,7 @@ int main(int argc, char** argv)
         const netlab::Endpoint server =
             netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_DGRAM).front().endpoint;
         netlab::Fd sock = netlab::open_socket(server.family(), SOCK_DGRAM);  // no bind: the kernel picks our port
-        lesson02::send_to(sock.get(), args["message"].as<std::string>(), server);
+        netlab::send_to(sock.get(), args["message"].as<std::string>(), server);
         char data[1024];
         const std::size_t n = lesson02::recv_from(sock.get(), data, sizeof data, nullptr, cli.timeout_ms());
         std::cout << std::string_view(data, n) << "\n";

@@ -30,7 +30,7 @@ int main(int argc, char** argv)
             const std::size_t n = lesson02::recv_from(sock.get(), data, sizeof data, &addr);
             std::cout << "Server got data from client: " << std::string_view(data, n) << "\n";
             // A client that went away makes no error here: UDP does not know it ever existed.
-            netlab::serve_client(addr.python(), [&] { lesson02::send_to(sock.get(), "Thank you for the data", addr); });
+            netlab::serve_client(addr.python(), [&] { netlab::send_to(sock.get(), "Thank you for the data", addr); });
         }
     });
 }
