@@ -3,6 +3,7 @@
 #include "common/error.hpp"
 #include "common/socket.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -33,7 +34,6 @@ void Cli::positional(std::vector<std::string> names, std::string help_text)
     options_.positional_help(help_text);
     // cxxopts leaves options that may come positionally out of --help; list them (--host, --port...)
     options_.show_positional_help();
-    has_positional_ = true;
 }
 
 void Cli::add_timeout(double default_seconds)
@@ -66,6 +66,20 @@ long parse_number(const std::string& name, const std::string& text, long min, lo
     return value;
 }
 
+int parse_timeout_ms(const std::string& text, double max_seconds)
+{
+    std::size_t used = 0;
+    double seconds = -1;
+    try {
+        seconds = std::stod(text, &used);
+    } catch (const std::exception&) {
+    }
+    if (used != text.size() || !(seconds > 0 && seconds <= max_seconds))
+        throw UsageError("--timeout must be a number of seconds above 0 and at most " +
+                         (std::ostringstream() << max_seconds).str() + ", not '" + text + "'");
+    return std::max(1, static_cast<int>(seconds * 1000));  // 0 ms would not wait at all
+}
+
 cxxopts::ParseResult Cli::parse(int argc, char** argv)
 {
     cxxopts::ParseResult result;
@@ -78,24 +92,14 @@ cxxopts::ParseResult Cli::parse(int argc, char** argv)
         std::cout << options_.help() << std::flush;
         throw HelpShown{};
     }
-    if (!has_positional_ && !result.unmatched().empty())
+    if (!result.unmatched().empty())  // more arguments than positional() named, or any without it
         throw UsageError("unexpected argument '" + result.unmatched().front() + "'");
     host_ = result["host"].as<std::string>();
     port_ = static_cast<std::uint16_t>(parse_number("port", result["port"].as<std::string>(), 0, 65535));
     host_given_ = result.count("host") > 0;
     port_given_ = result.count("port") > 0;
-    if (has_timeout_) {
-        const std::string text = result["timeout"].as<std::string>();
-        std::size_t used = 0;
-        double seconds = -1;
-        try {
-            seconds = std::stod(text, &used);
-        } catch (const std::exception&) {
-        }
-        if (used != text.size() || !(seconds > 0 && seconds <= 3600))
-            throw UsageError("--timeout must be a number of seconds above 0 and at most 3600, not '" + text + "'");
-        timeout_ms_ = static_cast<int>(seconds * 1000);
-    }
+    if (has_timeout_)
+        timeout_ms_ = parse_timeout_ms(result["timeout"].as<std::string>());
     set_trace(result.count("trace") > 0);
     return result;
 }

@@ -36,7 +36,8 @@ public:
     void positional(std::vector<std::string> names, std::string help_text);
 
     // --help prints the usage and ends the program with status 0; anything malformed throws
-    // UsageError. Turns tracing on for --trace.
+    // UsageError, an argument left over after the positional ones included. Turns tracing on
+    // for --trace.
     cxxopts::ParseResult parse(int argc, char** argv);
 
     const std::string& host() const { return host_; }
@@ -52,7 +53,7 @@ private:
     std::uint16_t port_ = 0;
     bool host_given_ = false, port_given_ = false;
     int timeout_ms_ = -1;
-    bool has_positional_ = false, has_timeout_ = false;
+    bool has_timeout_ = false;
 };
 
 // Runs a program body under netlab's error policy (see above). Also ignores SIGPIPE, so a
@@ -80,5 +81,9 @@ void serve_client(const std::string& peer, const std::function<void()>& exchange
 
 // Parses a whole decimal number within [min, max] for option `name`, or throws UsageError.
 long parse_number(const std::string& name, const std::string& text, long min, long max);
+
+// Parses --timeout's SECONDS (above 0, at most max_seconds) into milliseconds (at least 1), or
+// throws UsageError. add_timeout() uses it; so does a program whose --timeout has no default.
+int parse_timeout_ms(const std::string& text, double max_seconds = 3600);
 
 }  // namespace netlab

@@ -12,6 +12,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <optional>
 #include <poll.h>
 #include <thread>
 #include <unistd.h>
@@ -33,10 +34,9 @@ bool g_trace = false;
 
 void set_trace(bool on) { g_trace = on; }
 bool tracing() { return g_trace; }
-void trace(const std::string& line)
+void trace_line(const std::string& line)
 {
-    if (g_trace)
-        std::cerr << line << std::endl;  // endl: the narration must interleave with stdout live
+    std::cerr << line << std::endl;  // endl: the narration must interleave with stdout live
 }
 
 // ---- Fd ----------------------------------------------------------------------------------------
@@ -54,8 +54,7 @@ void Fd::reset(int fd) noexcept
     if (fd_ >= 0) {
         // close() is never retried on EINTR on Linux: the descriptor is gone either way.
         int rc = ::close(fd_);
-        if (g_trace)
-            trace("close(" + std::to_string(fd_) + ") = " + std::to_string(rc));
+        trace("close(", fd_, ") = ", rc);
     }
     fd_ = fd;
 }
@@ -84,6 +83,8 @@ std::string Endpoint::str() const
 {
     return family() == AF_INET6 ? "[" + ip() + "]:" + std::to_string(port()) : ip() + ":" + std::to_string(port());
 }
+
+std::ostream& operator<<(std::ostream& out, const Endpoint& ep) { return out << ep.str(); }
 
 std::string Endpoint::python() const
 {
@@ -168,16 +169,27 @@ void install_stop_handlers()
     sigemptyset(&stop_signals);
     sigaddset(&stop_signals, SIGINT);
     sigaddset(&stop_signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop_signals, &g_wait_mask);
-    sigdelset(&g_wait_mask, SIGINT);
-    sigdelset(&g_wait_mask, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    g_wait_mask = stop_wait_mask();
     g_signal_thread = std::this_thread::get_id();
     g_handlers = true;
 }
 
 bool stop_requested() { return g_stop != 0; }
 
-bool wait_ready(int fd, short events, int timeout_ms)
+sigset_t stop_wait_mask()
+{
+    sigset_t mask;
+    pthread_sigmask(SIG_BLOCK, nullptr, &mask);
+    sigdelset(&mask, SIGINT);
+    sigdelset(&mask, SIGTERM);
+    return mask;
+}
+
+namespace {
+// The wait itself: ppoll() with the stop signals let in (on the thread that installed the
+// handlers), retried on EINTR against one deadline. false on timeout.
+bool wait_in_ppoll(int fd, short events, int timeout_ms)
 {
     using clock = std::chrono::steady_clock;
     const auto deadline = clock::now() + std::chrono::milliseconds(std::max(timeout_ms, 0));
@@ -208,6 +220,37 @@ bool wait_ready(int fd, short events, int timeout_ms)
     }
 }
 
+const char* events_name(short events) { return events == POLLIN ? "POLLIN" : events == POLLOUT ? "POLLOUT" : "?"; }
+}  // namespace
+
+bool wait_ready(int fd, short events, int timeout_ms)
+{
+    if (!tracing())
+        return wait_in_ppoll(fd, events, timeout_ms);
+    // With --trace, narrate the waits that really happen: first ask, without waiting, whether the
+    // call could go ahead now (an extra poll() that only --trace makes); only if not is there a
+    // wait to show. So a recv() whose data is already there shows no wait, one that waits does:
+    //   poll(4, POLLIN, 30000 ms) = 1
+    //   recv(4, 4096) = 6
+    if (on_signal_thread() && g_stop)
+        throw Stopped{};
+    pollfd now{fd, events, 0};
+    if (::poll(&now, 1, 0) > 0)
+        return true;
+    bool ready = false;
+    try {
+        ready = wait_in_ppoll(fd, events, timeout_ms);
+    } catch (const Stopped&) {
+        trace("poll(", fd, ", ", events_name(events), ") = -1 EINTR (SIGINT/SIGTERM: stopping)");
+        throw;
+    }
+    if (timeout_ms < 0)
+        trace("poll(", fd, ", ", events_name(events), ", no timeout) = ", ready ? 1 : 0);
+    else
+        trace("poll(", fd, ", ", events_name(events), ", ", timeout_ms, " ms) = ", ready ? "1" : "0 (timed out)");
+    return ready;
+}
+
 // ---- traced, checked socket calls --------------------------------------------------------------
 namespace {
 std::string fdstr(int fd) { return std::to_string(fd); }
@@ -231,7 +274,7 @@ Fd open_socket(int family, int type, int protocol)
     int fd = ::socket(family, type | SOCK_CLOEXEC, protocol);
     if (fd < 0)
         fail(call, call, errno);
-    trace(call + " = " + fdstr(fd));
+    trace(call, " = ", fd);
     return Fd(fd);
 }
 
@@ -245,24 +288,24 @@ void keep_alive(int fd, int idle_s)
 
 void set_option(int fd, int level, int option, int value, const char* option_name)
 {
-    const std::string call = std::string("setsockopt(") + fdstr(fd) + ", " + option_name + ", " + std::to_string(value) + ")";
     if (::setsockopt(fd, level, option, &value, sizeof value) < 0)
-        fail(call, std::string("setsockopt(") + option_name + ")", errno);
-    trace(call + " = 0");
+        fail("setsockopt(" + fdstr(fd) + ", " + option_name + ", " + std::to_string(value) + ")",
+             std::string("setsockopt(") + option_name + ")", errno);
+    trace("setsockopt(", fd, ", ", option_name, ", ", value, ") = 0");
 }
 
 void bind_to(int fd, const Endpoint& ep)
 {
     if (::bind(fd, ep.sa(), ep.len) < 0)
         fail("bind(" + fdstr(fd) + ", " + ep.str() + ")", "bind(" + ep.str() + ")", errno);
-    trace("bind(" + fdstr(fd) + ", " + ep.str() + ") = 0");
+    trace("bind(", fd, ", ", ep, ") = 0");
 }
 
 void listen_on(int fd, int backlog)
 {
     if (::listen(fd, backlog) < 0)
         fail("listen(" + fdstr(fd) + ", " + std::to_string(backlog) + ")", "listen", errno);
-    trace("listen(" + fdstr(fd) + ", " + std::to_string(backlog) + ") = 0");
+    trace("listen(", fd, ", ", backlog, ") = 0");
 }
 
 Fd accept_from(int listener, Endpoint* peer, int timeout_ms)
@@ -279,7 +322,7 @@ Fd accept_from(int listener, Endpoint* peer, int timeout_ms)
                 continue;
             fail("accept(" + fdstr(listener) + ")", "accept", errno);
         }
-        trace("accept(" + fdstr(listener) + ") = " + fdstr(fd) + " from " + ep.str());
+        trace("accept(", listener, ") = ", fd, " from ", ep);
         if (peer)
             *peer = ep;
         return Fd(fd);
@@ -288,8 +331,6 @@ Fd accept_from(int listener, Endpoint* peer, int timeout_ms)
 
 void connect_to(int fd, const Endpoint& ep, int timeout_ms)
 {
-    const std::string traced = "connect(" + fdstr(fd) + ", " + ep.str() + ")";
-    const std::string call = "connect(" + ep.str() + ")";
     const bool wait_in_poll = timeout_ms >= 0 || on_signal_thread();
     const int flags = ::fcntl(fd, F_GETFL);
     if (wait_in_poll)
@@ -298,8 +339,8 @@ void connect_to(int fd, const Endpoint& ep, int timeout_ms)
     if (rc < 0 && (errno == EINPROGRESS || errno == EINTR)) {
         // The handshake goes on in the kernel; writable means it finished, SO_ERROR says how.
         if (!wait_ready(fd, POLLOUT, timeout_ms)) {
-            trace(traced + " timed out");
-            throw Timeout(call);
+            trace("connect(", fd, ", ", ep, ") timed out");
+            throw Timeout("connect(" + ep.str() + ")");
         }
         int err = 0;
         socklen_t len = sizeof err;
@@ -308,10 +349,18 @@ void connect_to(int fd, const Endpoint& ep, int timeout_ms)
         rc = err ? -1 : 0;
     }
     if (rc < 0)
-        fail(traced, call, errno);
+        fail("connect(" + fdstr(fd) + ", " + ep.str() + ")", "connect(" + ep.str() + ")", errno);
     if (wait_in_poll)
         ::fcntl(fd, F_SETFL, flags);
-    trace(traced + " = 0");
+    trace("connect(", fd, ", ", ep, ") = 0");
+}
+
+void set_nonblocking(int fd)
+{
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+        fail("fcntl(" + fdstr(fd) + ", F_SETFL, O_NONBLOCK)", "fcntl(O_NONBLOCK)", errno);
+    trace("fcntl(", fd, ", F_SETFL, O_NONBLOCK) = 0");
 }
 
 Endpoint local_endpoint(int fd)
@@ -336,7 +385,7 @@ void shutdown_write(int fd)
 {
     if (::shutdown(fd, SHUT_WR) < 0)
         fail("shutdown(" + fdstr(fd) + ", SHUT_WR)", "shutdown", errno);
-    trace("shutdown(" + fdstr(fd) + ", SHUT_WR) = 0");
+    trace("shutdown(", fd, ", SHUT_WR) = 0");
 }
 
 std::size_t send_some(int fd, const void* data, std::size_t size, int timeout_ms)
@@ -350,7 +399,7 @@ std::size_t send_some(int fd, const void* data, std::size_t size, int timeout_ms
             continue;
         if (n < 0)
             fail("send(" + fdstr(fd) + ", " + std::to_string(size) + ")", "send", errno);
-        trace("send(" + fdstr(fd) + ", " + std::to_string(size) + ") = " + std::to_string(n));
+        trace("send(", fd, ", ", size, ") = ", n);
         return static_cast<std::size_t>(n);
     }
 }
@@ -371,7 +420,7 @@ std::size_t recv_some(int fd, void* buf, std::size_t size, int timeout_ms)
             continue;
         if (n < 0)
             fail("recv(" + fdstr(fd) + ", " + std::to_string(size) + ")", "recv", errno);
-        trace("recv(" + fdstr(fd) + ", " + std::to_string(size) + ") = " + std::to_string(n));
+        trace("recv(", fd, ", ", size, ") = ", n);
         return static_cast<std::size_t>(n);
     }
 }
@@ -404,58 +453,16 @@ std::string recv_until_eof(int fd, std::size_t limit, int timeout_ms)
 
 std::size_t send_to(int fd, std::string_view data, const Endpoint& to)
 {
-    const std::string traced = "sendto(" + fdstr(fd) + ", " + std::to_string(data.size()) + ", " + to.str() + ")";
     for (;;) {
         wait_ready(fd, POLLOUT);
         ssize_t n = ::sendto(fd, data.data(), data.size(), MSG_NOSIGNAL, to.sa(), to.len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
-            fail(traced, "sendto(" + to.str() + ")", errno);
-        trace(traced + " = " + std::to_string(n));
+            fail("sendto(" + fdstr(fd) + ", " + std::to_string(data.size()) + ", " + to.str() + ")",
+                 "sendto(" + to.str() + ")", errno);
+        trace("sendto(", fd, ", ", data.size(), ", ", to, ") = ", n);
         return static_cast<std::size_t>(n);
-    }
-}
-
-std::size_t recv_from(int fd, void* buf, std::size_t size, Endpoint* from, int timeout_ms)
-{
-    for (;;) {
-        if (!wait_ready(fd, POLLIN, timeout_ms))
-            throw Timeout("recvfrom");
-        Endpoint ep;
-        ep.len = sizeof ep.addr;
-        ssize_t n = ::recvfrom(fd, buf, size, MSG_DONTWAIT, ep.sa(), &ep.len);
-        if (n < 0 && (errno == EINTR || errno == EAGAIN))
-            continue;
-        if (n < 0)
-            fail("recvfrom(" + fdstr(fd) + ", " + std::to_string(size) + ")", "recvfrom", errno);
-        trace("recvfrom(" + fdstr(fd) + ", " + std::to_string(size) + ") = " + std::to_string(n) + " from " + ep.str());
-        if (from)
-            *from = ep;
-        return static_cast<std::size_t>(n);
-    }
-}
-
-std::optional<std::string> LineReader::next(int timeout_ms)
-{
-    for (;;) {
-        if (auto nl = buf_.find('\n'); nl != std::string::npos) {
-            std::string line = buf_.substr(0, nl);
-            buf_.erase(0, nl + 1);
-            return line;
-        }
-        if (eof_) {
-            if (buf_.empty())
-                return std::nullopt;
-            return std::exchange(buf_, {});
-        }
-        if (buf_.size() > max_)
-            throw SysError("recv (line over " + std::to_string(max_) + " bytes)", EMSGSIZE);
-        char chunk[4096];
-        std::size_t n = recv_some(fd_, chunk, sizeof chunk, timeout_ms);
-        if (n == 0)
-            eof_ = true;
-        buf_.append(chunk, n);
     }
 }
 

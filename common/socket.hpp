@@ -7,14 +7,20 @@
 //   bind(3, 127.0.0.1:5000) = 0
 //   accept(3) = 4 from 127.0.0.1:53422
 //
-// Blocking calls first wait in poll() (wait_ready), which is where timeouts and Ctrl-C are
-// handled: a server that called install_stop_handlers() gets netlab::Stopped thrown out of any
-// wait when SIGINT/SIGTERM arrives, and RAII closes its sockets on the way out.
+// The "blocking" calls (accept_from, connect_to, recv_some, send_some...) do not block inside the
+// call itself: each first waits in poll() (wait_ready) until the socket is ready, then makes the
+// call (recv/send with MSG_DONTWAIT), which then has nothing to wait for. That is how Python's settimeout() works too, and it is where timeouts
+// and Ctrl-C are handled: a server that called install_stop_handlers() gets netlab::Stopped thrown
+// out of any wait when SIGINT/SIGTERM arrives, and RAII closes its sockets on the way out. So
+// `strace` shows ppoll() before each such call; --trace shows the waits that really wait:
+//   poll(3, POLLIN, no timeout) = 1
+//   accept(3) = 4 from 127.0.0.1:53422
 #pragma once
 
+#include <csignal>
 #include <cstddef>
 #include <cstdint>
-#include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,7 +32,19 @@ namespace netlab {
 // ---- tracing -------------------------------------------------------------------------------
 void set_trace(bool on);
 bool tracing();
-void trace(const std::string& line);  // one line on stderr, only with --trace
+void trace_line(const std::string& line);  // one line on stderr, unconditionally
+// One line on stderr, only with --trace, built from its parts only then:
+//   netlab::trace("recv(", fd, ", ", size, ") = ", n);
+// so a program without --trace (a benchmark, say) never pays for the text.
+template <class... Parts>
+void trace(const Parts&... parts)
+{
+    if (!tracing())
+        return;
+    std::ostringstream line;
+    (line << ... << parts);
+    trace_line(line.str());
+}
 
 // ---- an owned descriptor ---------------------------------------------------------------------
 class Fd {
@@ -62,6 +80,8 @@ struct Endpoint {
     std::string python() const;  // ('127.0.0.1', 5000) or ('::1', 5000, 0, 0), as Python prints addr
 };
 
+std::ostream& operator<<(std::ostream& out, const Endpoint& ep);  // as str(): for trace()
+
 struct AddrInfo {
     int family;
     int socktype;
@@ -82,7 +102,13 @@ std::string socktype_name(int type);    // SOCK_STREAM
 void install_stop_handlers();
 bool stop_requested();
 // Wait until fd has `events` (POLLIN/POLLOUT). false on timeout; timeout_ms < 0 waits forever.
+// With --trace a wait that does wait is narrated ("poll(4, POLLIN, 30000 ms) = 1").
 bool wait_ready(int fd, short events, int timeout_ms = -1);
+// The signal mask for a program's own wait (ppoll, pselect, epoll_pwait): this thread's mask with
+// SIGINT and SIGTERM let through, so Ctrl-C interrupts that wait and nothing else.
+// install_stop_handlers() keeps them blocked everywhere else, so a signal can never slip in
+// between the check of stop_requested() and the start of the wait.
+sigset_t stop_wait_mask();
 
 // ---- traced, checked socket calls --------------------------------------------------------------
 Fd open_socket(int family, int type, int protocol = 0);
@@ -98,6 +124,9 @@ Fd accept_from(int listener, Endpoint* peer = nullptr, int timeout_ms = -1);
 // merely quiet answers the probes and is never disturbed.
 void keep_alive(int fd, int idle_s = 5);
 void connect_to(int fd, const Endpoint& ep, int timeout_ms = -1);
+// Python's setblocking(False): O_NONBLOCK, so recv/send/accept fail with EAGAIN instead of waiting.
+void set_nonblocking(int fd);
+
 Endpoint local_endpoint(int fd);
 Endpoint peer_endpoint(int fd);
 void shutdown_write(int fd);
@@ -113,23 +142,8 @@ std::string recv_exact(int fd, std::size_t n, int timeout_ms = -1);
 // Everything until the peer closes, failing with EMSGSIZE past `limit` bytes.
 std::string recv_until_eof(int fd, std::size_t limit, int timeout_ms = -1);
 
-// Datagram calls.
+// sendto(): one datagram to `to`, whole or not at all (lesson02's UDP, lesson06's raw sockets).
 std::size_t send_to(int fd, std::string_view data, const Endpoint& to);
-std::size_t recv_from(int fd, void* buf, std::size_t size, Endpoint* from, int timeout_ms = -1);
-
-// Reads '\n'-terminated lines from a stream socket, keeping what follows for the next call.
-class LineReader {
-public:
-    explicit LineReader(int fd, std::size_t max_line = 64 * 1024) : fd_(fd), max_(max_line) {}
-    // The next line without its '\n'; std::nullopt at EOF (a final unterminated line is returned first).
-    std::optional<std::string> next(int timeout_ms = -1);
-
-private:
-    int fd_;
-    std::size_t max_;
-    std::string buf_;
-    bool eof_ = false;
-};
 
 // ---- the two common set-ups --------------------------------------------------------------------
 // socket + SO_REUSEADDR (optional) + bind + listen on the first address of host:port that works.

@@ -40,6 +40,7 @@ int main(int argc, char** argv)
         if (args.count("message"))
             message = args["message"].as<std::string>();
 
+        // tcp_connect: socket + connect, as greeting_client spells them out
         netlab::Fd sock = netlab::tcp_connect(cli.host(), cli.port(), cli.timeout_ms());
         netlab::send_all(sock.get(), message, cli.timeout_ms());
         netlab::shutdown_write(sock.get());

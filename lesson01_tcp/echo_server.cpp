@@ -95,17 +95,25 @@ int main(int argc, char** argv)
             throw netlab::UsageError("--variant must be basic, stream or logged, not '" + variant + "'");
         netlab::install_stop_handlers();
 
+        if (variant == "basic") {
+            const netlab::AddrInfo addr = netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_STREAM, true).front();
+            netlab::Fd listener = netlab::open_socket(addr.family, SOCK_STREAM);
+            // Lecture 000 asks for address reuse (it says SO_REUSEPORT; SO_REUSEADDR is what lets a
+            // restarted server bind while old connections sit in TIME_WAIT).
+            netlab::set_option(listener.get(), SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
+            netlab::bind_to(listener.get(), addr.endpoint);
+            netlab::listen_on(listener.get(), SOMAXCONN);
+            serve_basic(listener.get(), cli.timeout_ms());
+        }
+        // The other variants take the shortcut: tcp_listen() is the socket → [SO_REUSEADDR] → bind →
+        // listen above, trying each address of the host in turn until one works. Lecture 002 sets
+        // no option.
         if (variant == "logged") {
             std::cout << "Starting up echo server on " << cli.host() << " port " << cli.port() << "\n";
             netlab::Fd listener = netlab::tcp_listen(cli.host(), cli.port(), 5, /*reuse_addr=*/true);
             serve_logged(listener.get(), cli.timeout_ms());
         }
-        // Lecture 000 asks for address reuse (it says SO_REUSEPORT; SO_REUSEADDR is what lets a
-        // restarted server bind while old connections sit in TIME_WAIT). Lecture 002 sets nothing.
-        netlab::Fd listener = netlab::tcp_listen(cli.host(), cli.port(), SOMAXCONN, variant == "basic");
-        if (variant == "basic")
-            serve_basic(listener.get(), cli.timeout_ms());
-        else
-            serve_stream(listener.get(), cli.timeout_ms());
+        netlab::Fd listener = netlab::tcp_listen(cli.host(), cli.port(), SOMAXCONN, /*reuse_addr=*/false);
+        serve_stream(listener.get(), cli.timeout_ms());
     });
 }

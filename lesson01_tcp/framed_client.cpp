@@ -35,6 +35,7 @@ int main(int argc, char** argv)
         auto args = cli.parse(argc, argv);
         const bool object = args.count("object") > 0;
 
+        // tcp_connect: socket + connect, as greeting_client spells them out
         netlab::Fd s = netlab::tcp_connect(cli.host(), cli.port(), cli.timeout_ms());
         std::string full_msg;  // bytes received and not yet handed out as a message
         std::size_t msglen = 0;

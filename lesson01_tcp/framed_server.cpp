@@ -34,6 +34,7 @@ int main(int argc, char** argv)
         const std::string msg = framing::frame(payload);
         netlab::install_stop_handlers();
 
+        // tcp_listen: socket + SO_REUSEADDR + bind + listen, as greeting_server spells them out
         netlab::Fd s = netlab::tcp_listen(cli.host(), cli.port(), 5);
         for (;;) {
             netlab::Endpoint address;

@@ -19,7 +19,9 @@ int main(int argc, char** argv)
         cli.parse(argc, argv);
         const int timeout_ms = cli.timeout_ms();
 
-        netlab::Fd sock = netlab::tcp_connect(cli.host(), cli.port(), timeout_ms);
+        const netlab::AddrInfo server = netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_STREAM).front();
+        netlab::Fd sock = netlab::open_socket(server.family, SOCK_STREAM);
+        netlab::connect_to(sock.get(), server.endpoint, timeout_ms);
         std::cout << netlab::recv_until_eof(sock.get(), 1 << 20, timeout_ms) << "\n";
         return 0;
     });

@@ -21,8 +21,14 @@ int main(int argc, char** argv)
         cli.parse(argc, argv);
         netlab::install_stop_handlers();
 
+        // getaddrinfo: --host/--port as a socket address (IPv4 or IPv6); passive, so "" is every interface.
+        const netlab::AddrInfo addr = netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_STREAM, true).front();
+        netlab::Fd listener = netlab::open_socket(addr.family, SOCK_STREAM);
+        // A restarted server may bind at once, though old connections still sit in TIME_WAIT.
+        netlab::set_option(listener.get(), SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
+        netlab::bind_to(listener.get(), addr.endpoint);
         // Backlog 5: up to five finished handshakes may wait for accept() (lecture: "не более 5 клиентов").
-        netlab::Fd listener = netlab::tcp_listen(cli.host(), cli.port(), 5);
+        netlab::listen_on(listener.get(), 5);
         for (;;) {
             netlab::Endpoint peer;
             netlab::Fd conn = netlab::accept_from(listener.get(), &peer);

@@ -22,6 +22,7 @@ int main(int argc, char** argv)
         cli.add_timeout(10);
         cli.parse(argc, argv);
 
+        // tcp_connect: socket + connect, as greeting_client spells them out
         netlab::Fd sock = netlab::tcp_connect(cli.host(), cli.port(), cli.timeout_ms());
         std::string msg;
         for (;;) {

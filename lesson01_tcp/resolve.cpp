@@ -7,6 +7,8 @@
 //
 // Watch for: one name gives several results — IPv4 and IPv6, and each for TCP, UDP and raw
 // sockets. A client should try them in order until one connects (tcp_connect in common/ does).
+//
+// Run it:   ./resolve localhost 80      (no partner: getaddrinfo asks /etc/hosts and DNS, not a server of ours)
 #include "common/cli.hpp"
 #include "common/error.hpp"
 #include "common/socket.hpp"
@@ -59,8 +61,6 @@ int main(int argc, char** argv)
             ("hostname", "print this machine's host name (gethostname)");
         cli.positional({"name", "service"}, "[HOST [PORT]]");
         auto args = cli.parse(argc, argv);
-        if (!args.unmatched().empty())
-            throw netlab::UsageError("unexpected argument '" + args.unmatched().front() + "'");
         const std::string host = args.count("name") ? args["name"].as<std::string>() : cli.host();
         const std::string service = args.count("service") ? args["service"].as<std::string>() : std::to_string(cli.port());
 

@@ -9,10 +9,14 @@
 //   Получено от 127.0.0.1:53422: hello
 //   Отправлено 127.0.0.1:53422: olleh
 //
+// Watch for: while one client is connected, a second one's connect() succeeds (the kernel
+// finishes the handshake and queues it in the backlog) but nothing answers it until the first
+// leaves — "reusable" is not "concurrent". Start two `nc` and see.
+//
 // Decisions: we reverse letters, not bytes (reversing the bytes of UTF-8 text breaks every
 // Cyrillic letter), and a line ending stays at the end, so `nc` shows "olleh" on its own line.
 //
-// Run the pair:   ./reverse_server   then   nc 127.0.0.1 33333   (or ../lesson01 prompt_client --port 33333)
+// Run the pair:   ./reverse_server   then   nc 127.0.0.1 33333   (or ./prompt_client --port 33333)
 #include "common/cli.hpp"
 #include "common/socket.hpp"
 #include "common/text.hpp"
@@ -64,6 +68,7 @@ int main(int argc, char** argv)
         cli.parse(argc, argv);
         netlab::install_stop_handlers();
 
+        // tcp_listen: socket + SO_REUSEADDR + bind + listen, as greeting_server spells them out
         netlab::Fd srv = netlab::tcp_listen(cli.host(), cli.port(), 1);
         for (;;) {
             std::cout << "Слушаю порт " << cli.port() << "\n";

@@ -34,6 +34,7 @@ int main(int argc, char** argv)
         for (std::size_t i = 0; i < pattern.size(); ++i)
             pattern[i] = static_cast<char>(i % 251);
 
+        // tcp_connect: socket + connect, as greeting_client spells them out
         netlab::Fd sock = netlab::tcp_connect(cli.host(), cli.port(), cli.timeout_ms());
         const auto start = std::chrono::steady_clock::now();
         std::size_t sent = 0, calls = 0, partial = 0;

@@ -33,6 +33,7 @@ int main(int argc, char** argv)
             netlab::parse_number("recv-size", args["recv-size"].as<std::string>(), 1, 16 << 20));
         netlab::install_stop_handlers();
 
+        // tcp_listen: socket + SO_REUSEADDR + bind + listen, as greeting_server spells them out
         netlab::Fd listener = netlab::tcp_listen(cli.host(), cli.port(), 5);
         std::string buf(recv_size, '\0');
         for (;;) {

@@ -18,6 +18,7 @@ int main(int argc, char** argv)
         cli.add_timeout(10);
         auto args = cli.parse(argc, argv);
 
+        // tcp_connect: socket + connect, as greeting_client spells them out
         netlab::Fd sock = netlab::tcp_connect(cli.host(), cli.port(), cli.timeout_ms());
         netlab::send_all(sock.get(), args["message"].as<std::string>(), cli.timeout_ms());
         netlab::shutdown_write(sock.get());

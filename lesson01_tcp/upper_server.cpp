@@ -70,6 +70,7 @@ int main(int argc, char** argv)
             cli.default_endpoint("localhost", 5000);
         netlab::install_stop_handlers();
 
+        // tcp_listen: socket + SO_REUSEADDR + bind + listen, as greeting_server spells them out
         netlab::Fd listener = netlab::tcp_listen(cli.host(), cli.port(), per_request ? 5 : 1);
         if (per_request)
             serve_per_request(listener.get(), cli.timeout_ms());

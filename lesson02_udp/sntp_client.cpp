@@ -18,6 +18,7 @@
 // On the Internet, as the lecture:  ./sntp_client     (2.ru.pool.ntp.org)
 //                 ./sntp_client --servers 1.ru.pool.ntp.org,2.ru.pool.ntp.org,3.ru.pool.ntp.org
 #include "ntp.hpp"
+#include "udp.hpp"
 
 #include "common/cli.hpp"
 #include "common/error.hpp"
@@ -141,7 +142,7 @@ void collect_replies(int sock, std::vector<Server*>& waiting, int timeout_ms)
         netlab::Endpoint from;
         std::size_t n = 0;
         try {
-            n = netlab::recv_from(sock, data, sizeof data, &from, static_cast<int>(left));
+            n = lesson02::recv_from(sock, data, sizeof data, &from, static_cast<int>(left));
         } catch (const netlab::Timeout&) {
             break;
         }

@@ -50,12 +50,13 @@ int main(int argc, char** argv)
         const int stratum = static_cast<int>(netlab::parse_number("stratum", args["stratum"].as<std::string>(), 1, 15));
         netlab::install_stop_handlers();
 
+        // udp_bind: socket + bind, as udp_thanks_server spells them out
         netlab::Fd sock = lesson02::udp_bind(cli.host(), cli.port());
         std::cout << "SNTP server on " << netlab::local_endpoint(sock.get()).python() << ", stratum " << stratum << "\n";
         for (;;) {
             char data[1024];
             netlab::Endpoint client;
-            const std::size_t n = netlab::recv_from(sock.get(), data, sizeof data, &client);
+            const std::size_t n = lesson02::recv_from(sock.get(), data, sizeof data, &client);
             const ntp::Timestamp received = ntp::now();
             const auto request = ntp::Packet::decode(std::string_view(data, n));
             if (!request) {

@@ -48,7 +48,7 @@ void unconnected(const std::string& host, std::uint16_t port, int timeout_ms)
     char reply[1024];
     netlab::Endpoint from;
     try {
-        const std::size_t n = netlab::recv_from(sock.get(), reply, sizeof reply, &from, timeout_ms);
+        const std::size_t n = lesson02::recv_from(sock.get(), reply, sizeof reply, &from, timeout_ms);
         std::cout << "unconnected: recvfrom: " << n << " bytes from " << from.python() << ": something listens there\n";
     } catch (const netlab::Timeout&) {
         std::cout << "unconnected: recvfrom: no reply within " << seconds(timeout_ms)

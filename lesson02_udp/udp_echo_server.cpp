@@ -35,11 +35,12 @@ int main(int argc, char** argv)
         // The lecture binds '' (every interface) and prints it as such.
         std::cout << "Starting up UDP echo server on " << (cli.host().empty() ? "" : cli.host() + " ") << "port "
                   << cli.port() << "\n";
+        // udp_bind: socket + bind, as udp_thanks_server spells them out
         netlab::Fd sock = lesson02::udp_bind(cli.host(), cli.port());
         std::vector<char> data(buffer_size);
         for (;;) {
             std::cout << "Waiting to receive message from client\n";
-            const lesson02::Datagram d = lesson02::recv_datagram(sock.get(), data.data(), data.size());
+            const lesson02::Datagram d = lesson02::recv_datagram(sock.get(), data.data(), data.size(), -1, MSG_TRUNC);
             // An empty datagram is legal in UDP (a TCP recv() of 0 would mean EOF); the lecture skips it.
             if (d.full_size == 0)
                 continue;

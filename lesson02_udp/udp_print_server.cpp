@@ -27,12 +27,13 @@ int main(int argc, char** argv)
         const bool echo = args.count("echo") > 0;
         netlab::install_stop_handlers();
 
+        // udp_bind: socket + bind, as udp_thanks_server spells them out
         netlab::Fd sock = lesson02::udp_bind(cli.host(), cli.port());
         std::cout << "waiting on port: " << cli.port() << "\n";
         for (;;) {
             char data[1024];  // the lecture's recvfrom(1024)
             netlab::Endpoint addr;
-            const std::size_t n = netlab::recv_from(sock.get(), data, sizeof data, &addr);
+            const std::size_t n = lesson02::recv_from(sock.get(), data, sizeof data, &addr);
             std::cout << std::string_view(data, n) << "\n";
             if (echo)
                 netlab::serve_client(addr.python(), [&] { netlab::send_to(sock.get(), std::string_view(data, n), addr); });

@@ -64,6 +64,7 @@ int main(int argc, char** argv)
         cli.parse(argc, argv);
 
         try {
+            // udp_target: getaddrinfo + socket, as udp_thanks_client spells them out
             auto [server, sock] = lesson02::udp_target(cli.host(), cli.port());
             for (;;) {
                 std::cout << "Enter message to send : " << std::flush;
@@ -76,7 +77,7 @@ int main(int argc, char** argv)
                     continue;
                 netlab::send_to(sock.get(), *msg, server);
                 char reply[1024];  // the lecture's recvfrom(1024): a longer reply is cut
-                const std::size_t n = netlab::recv_from(sock.get(), reply, sizeof reply, nullptr, cli.timeout_ms());
+                const std::size_t n = lesson02::recv_from(sock.get(), reply, sizeof reply, nullptr, cli.timeout_ms());
                 std::cout << "Server reply : " << std::string_view(reply, n) << "\n";
             }
         } catch (const netlab::SysError& e) {

@@ -23,10 +23,12 @@ int main(int argc, char** argv)
         cli.add_timeout(5);
         auto args = cli.parse(argc, argv);
 
-        auto [server, sock] = lesson02::udp_target(cli.host(), cli.port());
+        const netlab::Endpoint server =
+            netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_DGRAM).front().endpoint;
+        netlab::Fd sock = netlab::open_socket(server.family(), SOCK_DGRAM);  // no bind: the kernel picks our port
         netlab::send_to(sock.get(), args["message"].as<std::string>(), server);
         char data[1024];
-        const std::size_t n = netlab::recv_from(sock.get(), data, sizeof data, nullptr, cli.timeout_ms());
+        const std::size_t n = lesson02::recv_from(sock.get(), data, sizeof data, nullptr, cli.timeout_ms());
         std::cout << std::string_view(data, n) << "\n";
     });
 }

@@ -21,11 +21,13 @@ int main(int argc, char** argv)
         cli.parse(argc, argv);
         netlab::install_stop_handlers();
 
-        netlab::Fd sock = lesson02::udp_bind(cli.host(), cli.port());
+        const netlab::AddrInfo addr = netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_DGRAM, true).front();
+        netlab::Fd sock = netlab::open_socket(addr.family, SOCK_DGRAM);
+        netlab::bind_to(sock.get(), addr.endpoint);
         for (;;) {
             char data[1024];  // the lecture's recvfrom(1024)
             netlab::Endpoint addr;
-            const std::size_t n = netlab::recv_from(sock.get(), data, sizeof data, &addr);
+            const std::size_t n = lesson02::recv_from(sock.get(), data, sizeof data, &addr);
             std::cout << "Server got data from client: " << std::string_view(data, n) << "\n";
             // A client that went away makes no error here: UDP does not know it ever existed.
             netlab::serve_client(addr.python(), [&] { netlab::send_to(sock.get(), "Thank you for the data", addr); });

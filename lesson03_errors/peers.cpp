@@ -3,7 +3,6 @@
 
 #include "common/error.hpp"
 
-#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
 
@@ -21,20 +20,12 @@ netlab::Fd connect_client(const netlab::Endpoint& to, int timeout_ms)
     return fd;
 }
 
-void set_nonblocking(int fd)
-{
-    const int flags = ::fcntl(fd, F_GETFL);
-    if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
-        netlab::throw_sys("fcntl(O_NONBLOCK)");
-    netlab::trace("fcntl(" + std::to_string(fd) + ", F_SETFL, O_NONBLOCK) = 0");
-}
-
 void abort_on_close(int fd)
 {
     const linger abort{1, 0};
     if (::setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort, sizeof abort) < 0)
         netlab::throw_sys("setsockopt(SO_LINGER)");
-    netlab::trace("setsockopt(" + std::to_string(fd) + ", SO_LINGER, {1, 0}) = 0");
+    netlab::trace("setsockopt(", fd, ", SO_LINGER, {1, 0}) = 0");
 }
 
 Connection connected_pair(const Options& opts)

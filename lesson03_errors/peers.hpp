@@ -17,9 +17,6 @@ netlab::Fd listener(const Options& opts, int backlog, bool reuse_addr = false);
 // A client socket of the right family, connected to `to` (timeout_ms < 0: blocking connect).
 netlab::Fd connect_client(const netlab::Endpoint& to, int timeout_ms = -1);
 
-// Python's setblocking(0): O_NONBLOCK on fd, so a call that would wait fails with EAGAIN instead.
-void set_nonblocking(int fd);
-
 // SO_LINGER {on, 0 s}: close() then aborts the connection with RST instead of the FIN of an
 // orderly close — how a crashed or impatient peer looks from the other side.
 void abort_on_close(int fd);

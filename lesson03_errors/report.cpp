@@ -128,9 +128,7 @@ int expect_recv_error(int expected, int fd)
 
 void trace_raw(const std::string& call, long result, int err)
 {
-    netlab::trace(call + " = " +
-                  (result >= 0 ? std::to_string(result)
-                               : "-1 " + netlab::errno_name(err) + " (" + std::strerror(err) + ")"));
+    netlab::trace(call, " = ", (result >= 0 ? std::to_string(result) : "-1 " + netlab::errno_name(err) + " (" + std::strerror(err) + ")"));
 }
 
 void expect_timeout(int waited_ms, const std::function<void()>& action, const std::string& call)

@@ -12,7 +12,12 @@
 // (2 stays the usage error of every netlab program). Timed out covers our own timeout and the
 // kernel's ETIMEDOUT 110, as Python's TimeoutError does.
 //
-// Run the pair:  ./echo_server (lesson01)  then  ./robust_client --port 5000
+// Watch for: a timeout is not one clock for the whole exchange: connect(), send() and recv() each
+// get --timeout seconds. A server that accepts and never answers is "Connection timed out" only
+// after recv() has waited its own 3 s; one that closes at once is "socket connection broken".
+//
+// Run the pair:  nc -l 127.0.0.1 5000   then  ./robust_client   (type an answer into nc; Ctrl-C
+//                nc without answering, or let 3 s pass, to see the other endings)
 // Failures:      ./robust_client --host 'bad adress'    ./robust_client --port 1
 #include "common/cli.hpp"
 #include "common/error.hpp"
@@ -37,6 +42,8 @@ int main(int argc, char** argv)
         const std::string message = args["message"].as<std::string>();
 
         try {
+            // tcp_connect: getaddrinfo, then socket + connect to each address in turn (lesson01's
+            // greeting_client spells the calls out); each failure below is one of those calls'.
             netlab::Fd sock = netlab::tcp_connect(cli.host(), cli.port(), cli.timeout_ms());
             netlab::send_all(sock.get(), message, cli.timeout_ms());
             char answer[4096];

@@ -35,7 +35,7 @@ std::optional<ToolResult> run_tool(const std::vector<std::string>& argv, int tim
     args.push_back(nullptr);
 
     std::cout.flush();  // our own lines first, then the tool's
-    netlab::trace("run: " + join(argv));
+    netlab::trace("run: ", join(argv));
     pid_t pid = ::fork();
     if (pid < 0)
         netlab::throw_sys("fork");

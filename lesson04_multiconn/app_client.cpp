@@ -75,8 +75,6 @@ int main(int argc, char** argv)
         cli.positional({"host", "port", "action", "value"}, "<host> <port> <action> <value>");
         cli.add_timeout(10);
         auto args = cli.parse(argc, argv);
-        if (!args.unmatched().empty())
-            throw netlab::UsageError("unexpected argument '" + args.unmatched().front() + "'");
         if (!args.count("action") || !args.count("value"))
             throw netlab::UsageError("usage: app_client <host> <port> <action> <value>");
         const Request request = create_request(args["action"].as<std::string>(), args["value"].as<std::string>());

@@ -22,6 +22,7 @@
 //
 // Run the pair:   ./app_server 127.0.0.1 65432      ./app_client 127.0.0.1 65432 search morpheus
 #include "app_message.hpp"
+#include "upper_service.hpp"
 
 #include "common/cli.hpp"
 #include "common/error.hpp"
@@ -32,7 +33,6 @@
 #include <chrono>
 #include <csignal>
 #include <cstdint>
-#include <fcntl.h>
 #include <iostream>
 #include <map>
 #include <sys/epoll.h>
@@ -64,14 +64,6 @@ struct Connection {
     Clock::time_point deadline;
 };
 
-std::string events_name(std::uint32_t events)
-{
-    std::string s = (events & EPOLLIN) ? "IN" : "";
-    if (events & EPOLLOUT)
-        s += s.empty() ? "OUT" : "|OUT";
-    return s.empty() ? "0" : s;
-}
-
 // _create_response_json_content / _create_response_binary_content.
 std::string create_response(const app::Message& request, const app::Json& decoded)
 {
@@ -102,17 +94,12 @@ public:
     // descriptor the server keeps for itself exists (and a count of them stays put).
     Server(const std::string& host, std::uint16_t port, Options options) : options_(options)
     {
-        epoll_.reset(::epoll_create1(EPOLL_CLOEXEC));
-        if (!epoll_)
-            netlab::throw_sys("epoll_create1");
-        netlab::trace("epoll_create1(EPOLL_CLOEXEC) = " + std::to_string(epoll_.get()));
+        epoll_ = upper::epoll_create();
         listener_ = netlab::tcp_listen(host, port, SOMAXCONN);
-        set_nonblocking(listener_.get());
+        netlab::set_nonblocking(listener_.get());
         control(EPOLL_CTL_ADD, listener_.get(), EPOLLIN);
         // The signals stay blocked except inside epoll_pwait, so Ctrl-C can only land there.
-        pthread_sigmask(SIG_BLOCK, nullptr, &wait_mask_);
-        sigdelset(&wait_mask_, SIGINT);
-        sigdelset(&wait_mask_, SIGTERM);
+        wait_mask_ = netlab::stop_wait_mask();
     }
 
     void run()
@@ -127,7 +114,7 @@ public:
             if (n < 0)
                 netlab::throw_sys("epoll_wait");
             if (n > 0)
-                netlab::trace("epoll_wait(" + std::to_string(epoll_.get()) + ") = " + std::to_string(n));
+                netlab::trace("epoll_wait(", epoll_.get(), ") = ", n);
             for (int i = 0; i < n; ++i) {
                 if (events[i].data.fd == listener_.get())
                     accept_wrapper();
@@ -140,42 +127,26 @@ public:
     }
 
 private:
-    static void set_nonblocking(int fd)
-    {
-        if (::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
-            netlab::throw_sys("fcntl(O_NONBLOCK)");
-    }
-
-    void control(int op, int fd, std::uint32_t events)
-    {
-        static const char* names[] = {"", "ADD", "DEL", "MOD"};
-        epoll_event ev{};
-        ev.events = events;
-        ev.data.fd = fd;
-        if (::epoll_ctl(epoll_.get(), op, fd, &ev) < 0)
-            netlab::throw_sys(std::string("epoll_ctl(") + names[op] + ")");
-        netlab::trace("epoll_ctl(" + std::to_string(epoll_.get()) + ", " + names[op] + ", " + std::to_string(fd) +
-                      (op == EPOLL_CTL_DEL ? "" : ", " + events_name(events)) + ") = 0");
-    }
+    void control(int op, int fd, std::uint32_t events) { upper::epoll_control(epoll_.get(), op, fd, events); }
 
     void accept_wrapper()
     {
         // Take what the backlog holds now (bounded, so one burst cannot starve the clients).
         for (int i = 0; i < 64 && connections_.size() < options_.max_clients; ++i) {
             netlab::Endpoint peer;
-            peer.len = sizeof peer.addr;
-            const int fd = ::accept4(listener_.get(), peer.sa(), &peer.len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-            if (fd < 0) {
-                if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
-                    return;
+            netlab::Fd sock;
+            try {
+                sock = upper::accept_nonblocking(listener_.get(), peer);
+            } catch (const netlab::SysError& e) {
                 // EMFILE/ENFILE: out of descriptors. Leave the rest in the backlog until one closes.
-                std::cout << "Main: Error: accept: " << netlab::describe_errno(errno) << "\n";
+                std::cout << "Main: Error: accept: " << netlab::describe_errno(e.code()) << "\n";
                 pause_accepting();
                 return;
             }
-            netlab::trace("accept(" + std::to_string(listener_.get()) + ") = " + std::to_string(fd) + " from " +
-                          peer.str());
-            Connection c{netlab::Fd(fd), peer.python(), app::MessageReader(options_.limits), {}, true,
+            if (!sock)
+                return;  // the client gave up before we got to it
+            const int fd = sock.get();
+            Connection c{std::move(sock), peer.python(), app::MessageReader(options_.limits), {}, true,
                          Clock::now() + options_.timeout};
             std::cout << "Accepted connection from " << c.addr << "\n";
             control(EPOLL_CTL_ADD, fd, EPOLLIN);
@@ -220,10 +191,10 @@ private:
         if (n < 0 && (errno == EAGAIN || errno == EINTR))
             return;  // a spurious wake-up: select() will tell us again
         if (n < 0) {
-            netlab::trace("recv(" + std::to_string(c.sock.get()) + ", 4096) = -1 " + netlab::errno_name(errno));
+            netlab::trace("recv(", c.sock.get(), ", 4096) = -1 ", netlab::errno_name(errno));
             throw netlab::SysError("recv", errno);
         }
-        netlab::trace("recv(" + std::to_string(c.sock.get()) + ", 4096) = " + std::to_string(n));
+        netlab::trace("recv(", c.sock.get(), ", 4096) = ", n);
         if (n == 0) {
             if (!c.reader.started())
                 throw app::ProtocolError("Peer closed before sending a request.");
@@ -269,12 +240,10 @@ private:
         if (n < 0 && (errno == EAGAIN || errno == EINTR))
             return false;  // the kernel's buffer is full: wait for the next EPOLLOUT
         if (n < 0) {
-            netlab::trace("send(" + std::to_string(c.sock.get()) + ", " + std::to_string(c.send_buffer.size()) +
-                          ") = -1 " + netlab::errno_name(errno));
+            netlab::trace("send(", c.sock.get(), ", ", c.send_buffer.size(), ") = -1 ", netlab::errno_name(errno));
             throw netlab::SysError("send", errno);
         }
-        netlab::trace("send(" + std::to_string(c.sock.get()) + ", " + std::to_string(c.send_buffer.size()) +
-                      ") = " + std::to_string(n));
+        netlab::trace("send(", c.sock.get(), ", ", c.send_buffer.size(), ") = ", n);
         c.send_buffer.erase(0, static_cast<std::size_t>(n));
         c.deadline = Clock::now() + options_.timeout;
         return c.send_buffer.empty();
@@ -332,8 +301,6 @@ int main(int argc, char** argv)
             ("max-clients", "connections served at once; more wait in the backlog",
              cxxopts::value<std::string>()->default_value("1000"));
         auto args = cli.parse(argc, argv);
-        if (!args.unmatched().empty())
-            throw netlab::UsageError("unexpected argument '" + args.unmatched().front() + "'");
         Options options;
         options.limits.max_header =
             static_cast<std::size_t>(netlab::parse_number("max-header", args["max-header"].as<std::string>(), 2, 65535));

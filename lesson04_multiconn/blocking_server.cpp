@@ -10,7 +10,7 @@
 // — connected as far as its kernel is concerned, but never answered — until the first leaves.
 // Every other model in this folder is an answer to that.
 //
-// Run the pair:   ./blocking_server            ./prompt_client        (lesson01, or: nc 127.0.0.1 5000)
+// Run the pair:   ./blocking_server            nc 127.0.0.1 5000      (or lesson01's prompt_client)
 //                 then a second `nc 127.0.0.1 5000` in a third terminal: it gets no answer.
 #include "upper_service.hpp"
 
@@ -61,7 +61,11 @@ int main(int argc, char** argv)
         netlab::install_stop_handlers();
 
         // socket.create_server() sets SO_REUSEADDR, so a restarted server can bind at once.
-        netlab::Fd listener = netlab::tcp_listen(cli.host(), cli.port(), SOMAXCONN);
+        const netlab::AddrInfo addr = netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_STREAM, /*passive=*/true).front();
+        netlab::Fd listener = netlab::open_socket(addr.family, SOCK_STREAM);
+        netlab::set_option(listener.get(), SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
+        netlab::bind_to(listener.get(), addr.endpoint);
+        netlab::listen_on(listener.get(), SOMAXCONN);
         serve_forever(listener.get(), args.count("quiet") > 0, cli.timeout_ms());
     });
 }

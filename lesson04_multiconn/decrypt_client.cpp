@@ -18,6 +18,7 @@
 // Run the pair:   ./decrypt_server      ./decrypt_client khoor zruog
 #include "app_python.hpp"
 #include "decrypt_cipher.hpp"
+#include "line_reader.hpp"
 
 #include "common/cli.hpp"
 #include "common/error.hpp"
@@ -53,7 +54,7 @@ int main(int argc, char** argv)
         netlab::Fd sock = netlab::tcp_connect(cli.host(), cli.port(), cli.timeout_ms());
         std::cout << "Sending " << app::python_repr(list) << "\n";
         netlab::send_all(sock.get(), request, cli.timeout_ms());
-        netlab::LineReader reader(sock.get(), 1024 * 1024);
+        lesson04::LineReader reader(sock.get(), 1024 * 1024);
         const auto line = reader.next(cli.timeout_ms());
         if (!line)
             throw std::runtime_error("the server closed the connection without an answer");

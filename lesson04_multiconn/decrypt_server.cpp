@@ -28,6 +28,7 @@
 #include "app_python.hpp"
 #include "decrypt_cipher.hpp"
 #include "decrypt_request.hpp"
+#include "line_reader.hpp"
 
 #include "common/cli.hpp"
 #include "common/error.hpp"
@@ -70,7 +71,7 @@ void serve(int sock, const std::string& addr, int timeout_ms)
     say("Connection from address " + addr);
     try {
         netlab::keep_alive(sock);  // a client that vanished is noticed in seconds (socket.hpp)
-        netlab::LineReader reader(sock, kMaxLine);
+        lesson04::LineReader reader(sock, kMaxLine);
         while (auto line = reader.next(timeout_ms)) {
             app::Json request;
             try {

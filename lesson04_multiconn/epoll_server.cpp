@@ -17,9 +17,11 @@
 //  - EPOLLOUT is asked for only while a client has bytes queued after a partial send(); a client
 //    that never reads is dropped once more than --max-buffer bytes wait for it.
 //
-// This file is the loop. What one ready client's turn does (recv, uppercase, send what the kernel
-// takes, drop it past --max-buffer) is upper::service_connection() in upper_service.cpp, the same
-// for poll_server and epoll_server — the models differ only in how they learn who is ready.
+// This file is the loop: main, then run(), then keeping the interest list in step with each
+// client. The rest is the same in every non-blocking model and lives in upper_service.cpp: one
+// ready client's turn (upper::service_connection: recv, uppercase, send what the kernel takes,
+// drop it past --max-buffer), taking a burst of new clients (upper::accept_wrapper, which also
+// notices when descriptors run out) and dropping idle ones (upper::drop_idle_clients).
 //
 // Run the pair:   ./epoll_server 127.0.0.1 65432       ./multiconn_client 127.0.0.1 65432 2
 #include "upper_service.hpp"
@@ -27,135 +29,28 @@
 #include "common/cli.hpp"
 #include "common/error.hpp"
 #include "common/socket.hpp"
-#include "common/text.hpp"
 
 #include <array>
 #include <cstdint>
 #include <iostream>
-#include <map>
 #include <sys/epoll.h>
 
 namespace {
 
 constexpr const char* kProgram = "epoll_server";
-constexpr int kAcceptBatch = 64;
-
-struct Connection {
-    upper::Client client;
-    std::uint32_t events = 0;  // what the kernel's interest list holds for it now
-};
 
 struct Server {
     netlab::Fd epoll;
     netlab::Fd listener;
-    std::map<int, Connection> connections;  // by descriptor
+    upper::Clients clients;
     upper::Limits limits;
     bool accept_paused = false;  // out of descriptors: stop accepting until a client leaves
 
-    void watch(int op, int fd, std::uint32_t events)
-    {
-        epoll_event ev{};
-        ev.events = events;
-        ev.data.fd = fd;
-        if (::epoll_ctl(epoll.get(), op, fd, &ev) < 0)
-            netlab::throw_sys("epoll_ctl");
-        netlab::trace("epoll_ctl(" + std::to_string(epoll.get()) + ", " +
-                      (op == EPOLL_CTL_ADD ? "ADD" : op == EPOLL_CTL_MOD ? "MOD" : "DEL") + ", " + std::to_string(fd) +
-                      (events & EPOLLIN ? ", EPOLLIN" : "") + (events & EPOLLOUT ? ", EPOLLOUT" : "") + ") = 0");
-    }
-
-    // A burst of clients: take up to kAcceptBatch of them per wake-up. One per wake-up (as the
-    // lecture does) lets busy clients crowd out those still in the backlog.
-    void accept_wrapper()
-    {
-        for (int i = 0; i < kAcceptBatch; ++i) {
-            upper::Accepted next = upper::accept_next(listener.get(), kProgram, limits, connections.size());
-            if (next.out_of_fds) {
-                watch(EPOLL_CTL_MOD, listener.get(), 0);  // level-triggered: it would wake us at once, forever
-                accept_paused = true;
-            }
-            if (next.client) {
-                if (!limits.quiet)
-                    std::cout << "Accepted connection from " << next.client->name << "\n";
-                const int fd = next.client->fd.get();
-                watch(EPOLL_CTL_ADD, fd, EPOLLIN);
-                connections.emplace(fd, Connection{std::move(*next.client), EPOLLIN});
-            }
-            if (!next.more)
-                return;
-        }
-    }
-
-    // One ready client; false when it is finished or broken and must be closed.
-    bool service(Connection& conn, std::uint32_t revents)
-    {
-        upper::Client& c = conn.client;
-        // EPOLLHUP/EPOLLERR count as readable: recv() then reports what happened.
-        if (!upper::service_connection(kProgram, c, revents & (EPOLLIN | EPOLLHUP | EPOLLERR), limits))
-            return false;
-        // The interest list follows the client: EPOLLIN until it sends EOF, EPOLLOUT while bytes wait.
-        const std::uint32_t wanted = (c.closing ? 0u : std::uint32_t{EPOLLIN}) | (c.out.empty() ? 0u : std::uint32_t{EPOLLOUT});
-        if (wanted != conn.events) {
-            watch(EPOLL_CTL_MOD, c.fd.get(), wanted);
-            conn.events = wanted;
-        }
-        return true;
-    }
-
-    void close_connection(std::map<int, Connection>::iterator it)
-    {
-        // close() alone would also take the socket out of the interest list; DEL says so plainly.
-        watch(EPOLL_CTL_DEL, it->first, 0);
-        connections.erase(it);
-        if (accept_paused) {  // a descriptor is free again
-            watch(EPOLL_CTL_MOD, listener.get(), EPOLLIN);
-            accept_paused = false;
-        }
-    }
-
-    void drop_idle_clients()
-    {
-        const auto now = upper::Clock::now();
-        for (auto it = connections.begin(); it != connections.end();) {
-            auto next = std::next(it);
-            if (upper::idle_too_long(kProgram, it->second.client, limits, now))
-                close_connection(it);
-            it = next;
-        }
-    }
-
-    void run()
-    {
-        const sigset_t wait_mask = upper::stop_wait_mask();
-        auto last_sweep = upper::Clock::now();
-        std::array<epoll_event, 256> ready{};
-        while (!netlab::stop_requested()) {
-            // Wake once a second to drop idle clients.
-            const int n = ::epoll_pwait(epoll.get(), ready.data(), ready.size(), 1000, &wait_mask);
-            if (netlab::tracing() && n > 0)  // not the once-a-second idle tick, nor Ctrl-C
-                netlab::trace("epoll_wait(" + std::to_string(epoll.get()) + ") = " + std::to_string(n));
-            if (n < 0 && errno == EINTR)
-                continue;  // Ctrl-C: the loop condition sees it
-            if (n < 0)
-                netlab::throw_sys("epoll_wait");
-
-            for (int i = 0; i < n; ++i) {
-                const int fd = ready[i].data.fd;
-                if (fd == listener.get()) {
-                    accept_wrapper();
-                    continue;
-                }
-                auto it = connections.find(fd);
-                if (it != connections.end() && !service(it->second, ready[i].events))
-                    close_connection(it);
-            }
-            if (upper::Clock::now() - last_sweep >= std::chrono::seconds(1)) {
-                drop_idle_clients();
-                last_sweep = upper::Clock::now();
-            }
-        }
-        std::cout << "Caught keyboard interrupt, exiting\n";
-    }
+    void run();
+    bool service(upper::Client& c, std::uint32_t revents);
+    void close_connection(upper::Clients::iterator it);
+    void resume_accepting();
+    void watch(int op, int fd, std::uint32_t events) { upper::epoll_control(epoll.get(), op, fd, events); }
 };
 
 }  // namespace
@@ -168,23 +63,96 @@ int main(int argc, char** argv)
         cli.positional({"host", "port"}, "[host] [port]");
         upper::add_limit_options(cli, 10'000, /*buffered=*/true);
         auto args = cli.parse(argc, argv);
-        if (!args.unmatched().empty())
-            throw netlab::UsageError("unexpected argument '" + args.unmatched().front() + "'");
         netlab::install_stop_handlers();
         upper::raise_fd_limit();
 
         Server server;
         server.limits = upper::read_limits(cli, args, true);
         // The epoll instance first: once the port listens, the server's descriptors are all there.
-        const int epfd = ::epoll_create1(EPOLL_CLOEXEC);
-        if (epfd < 0)
-            netlab::throw_sys("epoll_create1");
-        netlab::trace("epoll_create1(EPOLL_CLOEXEC) = " + std::to_string(epfd));
-        server.epoll = netlab::Fd(epfd);
-        server.listener = netlab::tcp_listen(cli.host(), cli.port(), SOMAXCONN);
-        upper::set_nonblocking(server.listener.get());
+        server.epoll = upper::epoll_create();
+        const netlab::AddrInfo addr = netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_STREAM, /*passive=*/true).front();
+        server.listener = netlab::open_socket(addr.family, SOCK_STREAM);
+        netlab::set_option(server.listener.get(), SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
+        netlab::bind_to(server.listener.get(), addr.endpoint);
+        netlab::listen_on(server.listener.get(), SOMAXCONN);
+        netlab::set_nonblocking(server.listener.get());  // accept() must never wait: the loop does
         server.watch(EPOLL_CTL_ADD, server.listener.get(), EPOLLIN);
         std::cout << "Listening on ('" << cli.host() << "', " << cli.port() << ")\n";
         server.run();
     });
 }
+
+namespace {
+
+void Server::run()
+{
+    const sigset_t wait_mask = netlab::stop_wait_mask();
+    upper::SweepClock sweep;
+    std::array<epoll_event, 256> ready{};
+    while (!netlab::stop_requested()) {
+        // Wake once a second to drop idle clients.
+        const int n = ::epoll_pwait(epoll.get(), ready.data(), ready.size(), 1000, &wait_mask);
+        if (n > 0)  // not the once-a-second idle tick, nor Ctrl-C
+            netlab::trace("epoll_wait(", epoll.get(), ") = ", n);
+        if (n < 0 && errno == EINTR)
+            continue;  // Ctrl-C: the loop condition sees it
+        if (n < 0)
+            netlab::throw_sys("epoll_wait");
+
+        for (int i = 0; i < n; ++i) {
+            const int fd = ready[i].data.fd;
+            if (fd == listener.get()) {
+                const bool out_of_fds = upper::accept_wrapper(listener.get(), kProgram, limits, clients, [&](upper::Client& c) {
+                    if (!limits.quiet)
+                        std::cout << "Accepted connection from " << c.name << "\n";
+                    watch(EPOLL_CTL_ADD, c.fd.get(), EPOLLIN);
+                    c.watched = EPOLLIN;
+                });
+                if (out_of_fds && !accept_paused) {
+                    watch(EPOLL_CTL_MOD, listener.get(), 0);  // level-triggered: it would wake us at once, forever
+                    accept_paused = true;
+                }
+                continue;
+            }
+            auto it = clients.find(fd);
+            if (it != clients.end() && !service(it->second, ready[i].events))
+                close_connection(it);
+        }
+        if (sweep.due() && upper::drop_idle_clients(kProgram, clients, limits, [&](int fd) { watch(EPOLL_CTL_DEL, fd, 0); }))
+            resume_accepting();
+    }
+    std::cout << "Caught keyboard interrupt, exiting\n";
+}
+
+// One ready client; false when it is finished or broken and must be closed.
+bool Server::service(upper::Client& c, std::uint32_t revents)
+{
+    // EPOLLHUP/EPOLLERR count as readable: recv() then reports what happened.
+    if (!upper::service_connection(kProgram, c, revents & (EPOLLIN | EPOLLHUP | EPOLLERR), limits))
+        return false;
+    // The interest list follows the client: EPOLLIN until it sends EOF, EPOLLOUT while bytes wait.
+    const std::uint32_t wanted = (c.closing ? 0u : std::uint32_t{EPOLLIN}) | (c.out.empty() ? 0u : std::uint32_t{EPOLLOUT});
+    if (wanted != c.watched) {
+        watch(EPOLL_CTL_MOD, c.fd.get(), wanted);
+        c.watched = wanted;
+    }
+    return true;
+}
+
+void Server::close_connection(upper::Clients::iterator it)
+{
+    // close() alone would also take the socket out of the interest list; DEL says so plainly.
+    watch(EPOLL_CTL_DEL, it->first, 0);
+    clients.erase(it);
+    resume_accepting();
+}
+
+void Server::resume_accepting()
+{
+    if (accept_paused) {  // a descriptor is free again
+        watch(EPOLL_CTL_MOD, listener.get(), EPOLLIN);
+        accept_paused = false;
+    }
+}
+
+}  // namespace

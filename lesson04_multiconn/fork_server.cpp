@@ -72,7 +72,7 @@ int client_handler(netlab::Fd client, const std::string& name, const upper::Limi
 class ForkServer {
 public:
     ForkServer(netlab::Fd listener, upper::Limits limits, bool reap)
-        : listener_(std::move(listener)), limits_(limits), reap_(reap), wait_mask_(upper::stop_wait_mask())
+        : listener_(std::move(listener)), limits_(limits), reap_(reap), wait_mask_(netlab::stop_wait_mask())
     {
         if (!reap_)
             return;  // the lecture's zombie experiment: SIGCHLD keeps its default (ignored) action
@@ -115,7 +115,7 @@ public:
             }
             if (pid == 0)
                 run_child(std::move(client), name);
-            netlab::trace("fork() = " + std::to_string(pid));
+            netlab::trace("fork() = ", pid);
             children_.insert(pid);
             // `client` closes here: the parent's copy. The child's copy keeps the connection open.
         }
@@ -177,7 +177,7 @@ private:
         int status = 0;
         pid_t pid;
         while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
-            netlab::trace("waitpid(-1, WNOHANG) = " + std::to_string(pid));
+            netlab::trace("waitpid(-1, WNOHANG) = ", pid);
             children_.erase(pid);
             if (!limits_.quiet)
                 report(pid, status);
@@ -213,8 +213,12 @@ int main(int argc, char** argv)
         const upper::Limits limits = upper::read_limits(cli, args, false);
 
         std::cout << "Starting up echo server on " << cli.host() << " port " << cli.port() << "\n";
-        ForkServer server(netlab::tcp_listen(cli.host(), cli.port(), backlog, /*reuse_addr=*/true), limits,
-                          args.count("no-reap") == 0);
+        const netlab::AddrInfo addr = netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_STREAM, /*passive=*/true).front();
+        netlab::Fd listener = netlab::open_socket(addr.family, SOCK_STREAM);
+        netlab::set_option(listener.get(), SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
+        netlab::bind_to(listener.get(), addr.endpoint);
+        netlab::listen_on(listener.get(), backlog);
+        ForkServer server(std::move(listener), limits, args.count("no-reap") == 0);
         try {
             server.serve_forever();
         } catch (const netlab::Stopped&) {

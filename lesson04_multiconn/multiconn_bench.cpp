@@ -1,4 +1,4 @@
-// multiconn_bench — load tool for the six server models of this lesson:
+// multiconn_bench — load tool for the six server models of this lesson (lectures 000–003):
 // `multiconn_bench --connections N --duration S <host> <port>` opens N connections at once, and
 // on each one sends a request, waits for the whole (uppercased) answer, and sends the next, for
 // S seconds. Then it prints what the server managed:
@@ -167,8 +167,7 @@ private:
         c.sock = netlab::Fd(fd);
         const int rc = ::connect(fd, server_.endpoint.sa(), server_.endpoint.len);
         if (netlab::tracing())  // set-up only: tracing every request would be all there is to see
-            netlab::trace("socket() = " + std::to_string(fd) + ", connect(" + std::to_string(fd) + ", " +
-                          server_.endpoint.str() + ") = " + (rc < 0 ? "-1 " + netlab::errno_name(errno) : "0"));
+            netlab::trace("socket() = ", fd, ", connect(", fd, ", ", server_.endpoint, ") = ", (rc < 0 ? "-1 " + netlab::errno_name(errno) : "0"));
         if (rc < 0 && errno != EINPROGRESS) {
             ++stats.errors["connect: " + netlab::errno_name(errno)];
             c.sock.reset();
@@ -280,8 +279,6 @@ int main(int argc, char** argv)
             ("row", "print one Markdown table row, labelled LABEL", cxxopts::value<std::string>());
         cli.positional({"host", "port"}, "<host> <port>");
         auto args = cli.parse(argc, argv);
-        if (!args.unmatched().empty())
-            throw netlab::UsageError("unexpected argument '" + args.unmatched().front() + "'");
         const auto connections = static_cast<std::size_t>(
             netlab::parse_number("connections", args["connections"].as<std::string>(), 1, 100'000));
         const auto idle = static_cast<std::size_t>(netlab::parse_number("idle", args["idle"].as<std::string>(), 0, 100'000));

@@ -54,7 +54,7 @@ void on_writable(Connection& c)
         int err = 0;
         socklen_t len = sizeof err;
         ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
-        netlab::trace("getsockopt(" + std::to_string(fd) + ", SO_ERROR) = " + (err ? netlab::errno_name(err) : "0"));
+        netlab::trace("getsockopt(", fd, ", SO_ERROR) = ", (err ? netlab::errno_name(err) : "0"));
         if (err)
             netlab::throw_sys("connect", err);
         c.connected = true;
@@ -92,8 +92,6 @@ int main(int argc, char** argv)
         cli.positional({"host", "port", "num_connections"}, "<host> <port> <num_connections>");
         cli.add_timeout(10);
         auto args = cli.parse(argc, argv);
-        if (!args.unmatched().empty())
-            throw netlab::UsageError("unexpected argument '" + args.unmatched().front() + "'");
         const int num_conns = static_cast<int>(
             netlab::parse_number("num_connections", args["num_connections"].as<std::string>(), 1, 10'000));
 
@@ -108,14 +106,13 @@ int main(int argc, char** argv)
             Connection c;
             c.connid = connid;
             c.sock = netlab::open_socket(server.family, SOCK_STREAM);
-            upper::set_nonblocking(c.sock.get());
+            netlab::set_nonblocking(c.sock.get());
             for (const auto& m : kMessages)
                 c.msg_total += m.size();
             // connect_ex() in the lecture: EINPROGRESS is the normal answer of a non-blocking connect.
             const int rc = ::connect(c.sock.get(), server.endpoint.sa(), server.endpoint.len);
             const int err = rc < 0 ? errno : 0;
-            netlab::trace("connect(" + std::to_string(c.sock.get()) + ", " + server.endpoint.str() + ") = " +
-                          (rc < 0 ? "-1 " + netlab::errno_name(err) : "0"));
+            netlab::trace("connect(", c.sock.get(), ", ", server.endpoint, ") = ", (rc < 0 ? "-1 " + netlab::errno_name(err) : "0"));
             if (rc < 0 && err != EINPROGRESS)
                 netlab::throw_sys("connect(" + server.endpoint.str() + ")", err);
             conns.push_back(std::move(c));

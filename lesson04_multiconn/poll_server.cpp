@@ -17,9 +17,11 @@
 //  - A client that never reads is dropped once more than --max-buffer bytes wait for it; the
 //    others never wait on it.
 //
-// This file is the loop. What one ready client's turn does (recv, uppercase, send what the kernel
-// takes, drop it past --max-buffer) is upper::service_connection() in upper_service.cpp, the same
-// for poll_server and epoll_server — the models differ only in how they learn who is ready.
+// This file is the loop: main, then run(). The rest is the same in every non-blocking model and
+// lives in upper_service.cpp: one ready client's turn (upper::service_connection: recv, uppercase,
+// send what the kernel takes, drop it past --max-buffer), taking a burst of new clients
+// (upper::accept_wrapper, which also notices when descriptors run out) and dropping idle ones
+// (upper::drop_idle_clients). The models differ only in how they learn who is ready.
 //
 // Run the pair:   ./poll_server 127.0.0.1 65432        ./multiconn_client 127.0.0.1 65432 2
 #include "upper_service.hpp"
@@ -27,90 +29,22 @@
 #include "common/cli.hpp"
 #include "common/error.hpp"
 #include "common/socket.hpp"
-#include "common/text.hpp"
 
 #include <iostream>
-#include <map>
 #include <poll.h>
 #include <vector>
 
 namespace {
 
 constexpr const char* kProgram = "poll_server";
-constexpr int kAcceptBatch = 64;
 
 struct Server {
     netlab::Fd listener;
-    std::map<int, upper::Client> clients;  // by descriptor
+    upper::Clients clients;
     upper::Limits limits;
     bool accept_paused = false;  // out of descriptors: stop accepting until a client leaves
 
-    // A burst of clients: take up to kAcceptBatch of them per wake-up. One per wake-up (as the
-    // lecture does) lets busy clients crowd out those still in the backlog.
-    void accept_wrapper()
-    {
-        for (int i = 0; i < kAcceptBatch; ++i) {
-            upper::Accepted next = upper::accept_next(listener.get(), kProgram, limits, clients.size());
-            accept_paused = next.out_of_fds;
-            if (next.client) {
-                if (!limits.quiet)
-                    std::cout << "Accepted connection from " << next.client->name << "\n";
-                const int fd = next.client->fd.get();
-                clients.emplace(fd, std::move(*next.client));
-            }
-            if (!next.more)
-                return;
-        }
-    }
-
-    void drop_idle_clients()
-    {
-        const auto now = upper::Clock::now();
-        if (std::erase_if(clients, [&](const auto& entry) { return upper::idle_too_long(kProgram, entry.second, limits, now); }))
-            accept_paused = false;  // descriptors are free again
-    }
-
-    void run()
-    {
-        const sigset_t wait_mask = upper::stop_wait_mask();
-        auto last_sweep = upper::Clock::now();
-        std::vector<pollfd> watch;
-        while (!netlab::stop_requested()) {
-            // The array is ours: rebuilt from the client table each time round.
-            watch.clear();
-            watch.push_back({listener.get(), static_cast<short>(accept_paused ? 0 : POLLIN), 0});
-            for (const auto& [fd, c] : clients)
-                watch.push_back({fd, static_cast<short>((c.closing ? 0 : POLLIN) | (c.out.empty() ? 0 : POLLOUT)), 0});
-
-            timespec tick{1, 0};  // wake once a second to drop idle clients
-            const int ready = ::ppoll(watch.data(), watch.size(), &tick, &wait_mask);
-            if (netlab::tracing() && ready > 0)  // not the once-a-second idle tick, nor Ctrl-C
-                netlab::trace("poll(" + std::to_string(watch.size()) + " fds) = " + std::to_string(ready));
-            if (ready < 0 && errno == EINTR)
-                continue;  // Ctrl-C: the loop condition sees it
-            if (ready < 0)
-                netlab::throw_sys("poll");
-
-            for (std::size_t i = 1; i < watch.size(); ++i) {
-                if (watch[i].revents == 0)
-                    continue;
-                auto it = clients.find(watch[i].fd);
-                // POLLHUP/POLLERR count as readable: recv() then reports what happened.
-                const bool readable = watch[i].revents & (POLLIN | POLLHUP | POLLERR);
-                if (!upper::service_connection(kProgram, it->second, readable, limits)) {
-                    clients.erase(it);  // ~Fd closes the socket
-                    accept_paused = false;
-                }
-            }
-            if (watch[0].revents & POLLIN)
-                accept_wrapper();
-            if (upper::Clock::now() - last_sweep >= std::chrono::seconds(1)) {
-                drop_idle_clients();
-                last_sweep = upper::Clock::now();
-            }
-        }
-        std::cout << "Caught keyboard interrupt, exiting\n";
-    }
+    void run();
 };
 
 }  // namespace
@@ -123,16 +57,65 @@ int main(int argc, char** argv)
         cli.positional({"host", "port"}, "[host] [port]");
         upper::add_limit_options(cli, 10'000, /*buffered=*/true);
         auto args = cli.parse(argc, argv);
-        if (!args.unmatched().empty())
-            throw netlab::UsageError("unexpected argument '" + args.unmatched().front() + "'");
         netlab::install_stop_handlers();
         upper::raise_fd_limit();
 
         Server server;
         server.limits = upper::read_limits(cli, args, true);
-        server.listener = netlab::tcp_listen(cli.host(), cli.port(), SOMAXCONN);
-        upper::set_nonblocking(server.listener.get());
+        const netlab::AddrInfo addr = netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_STREAM, /*passive=*/true).front();
+        server.listener = netlab::open_socket(addr.family, SOCK_STREAM);
+        netlab::set_option(server.listener.get(), SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
+        netlab::bind_to(server.listener.get(), addr.endpoint);
+        netlab::listen_on(server.listener.get(), SOMAXCONN);
+        netlab::set_nonblocking(server.listener.get());  // accept() must never wait: the loop does
         std::cout << "Listening on ('" << cli.host() << "', " << cli.port() << ")\n";
         server.run();
     });
 }
+
+namespace {
+
+void Server::run()
+{
+    const sigset_t wait_mask = netlab::stop_wait_mask();
+    upper::SweepClock sweep;
+    std::vector<pollfd> watch;
+    while (!netlab::stop_requested()) {
+        // The array is ours: rebuilt from the client table each time round.
+        watch.clear();
+        watch.push_back({listener.get(), static_cast<short>(accept_paused ? 0 : POLLIN), 0});
+        for (const auto& [fd, c] : clients)
+            watch.push_back({fd, static_cast<short>((c.closing ? 0 : POLLIN) | (c.out.empty() ? 0 : POLLOUT)), 0});
+
+        timespec tick{1, 0};  // wake once a second to drop idle clients
+        const int ready = ::ppoll(watch.data(), watch.size(), &tick, &wait_mask);
+        if (ready > 0)  // not the once-a-second idle tick, nor Ctrl-C
+            netlab::trace("poll(", watch.size(), " fds) = ", ready);
+        if (ready < 0 && errno == EINTR)
+            continue;  // Ctrl-C: the loop condition sees it
+        if (ready < 0)
+            netlab::throw_sys("poll");
+
+        for (std::size_t i = 1; i < watch.size(); ++i) {
+            if (watch[i].revents == 0)
+                continue;
+            auto it = clients.find(watch[i].fd);
+            // POLLHUP/POLLERR count as readable: recv() then reports what happened.
+            const bool readable = watch[i].revents & (POLLIN | POLLHUP | POLLERR);
+            if (!upper::service_connection(kProgram, it->second, readable, limits)) {
+                clients.erase(it);  // ~Fd closes the socket
+                accept_paused = false;
+            }
+        }
+        if (watch[0].revents & POLLIN)
+            accept_paused = upper::accept_wrapper(listener.get(), kProgram, limits, clients, [&](upper::Client& c) {
+                if (!limits.quiet)
+                    std::cout << "Accepted connection from " << c.name << "\n";
+            });
+        if (sweep.due() && upper::drop_idle_clients(kProgram, clients, limits) > 0)
+            accept_paused = false;  // descriptors are free again
+    }
+    std::cout << "Caught keyboard interrupt, exiting\n";
+}
+
+}  // namespace

@@ -17,6 +17,10 @@
 //    watched at all. This server turns such clients away; poll_server and epoll_server don't
 //    have the limit.
 //
+// This file is the loop: main, then run(), then select's own client turn (lecture 000's log lines).
+// Taking a burst of new clients and dropping idle ones are the same in every non-blocking model:
+// upper::accept_wrapper and upper::drop_idle_clients in upper_service.cpp.
+//
 // Run the pair:   ./select_server              nc 127.0.0.1 5000   (in two or three terminals)
 #include "upper_service.hpp"
 
@@ -26,122 +30,20 @@
 
 #include <algorithm>
 #include <iostream>
-#include <map>
 #include <sys/select.h>
 
 namespace {
 
 constexpr const char* kProgram = "select_server";
-constexpr int kAcceptBatch = 64;
 
 struct Server {
     netlab::Fd listener;
-    std::map<int, upper::Client> clients;  // by descriptor
+    upper::Clients clients;
     upper::Limits limits;
     bool accept_paused = false;  // out of descriptors: stop accepting until a client leaves
 
-    // A burst of clients: take up to kAcceptBatch of them per wake-up. One per wake-up (as the
-    // lecture does) lets busy clients crowd out those still in the backlog. A descriptor numbered
-    // FD_SETSIZE or more cannot go into an fd_set at all: such a client is turned away.
-    void accept_connections()
-    {
-        for (int i = 0; i < kAcceptBatch; ++i) {
-            upper::Accepted next = upper::accept_next(listener.get(), kProgram, limits, clients.size(), FD_SETSIZE);
-            accept_paused = next.out_of_fds;
-            if (next.client) {
-                if (!limits.quiet)
-                    std::cout << "Connection from " << next.client->name << ".\n";
-                const int fd = next.client->fd.get();
-                clients.emplace(fd, std::move(*next.client));
-            }
-            if (!next.more)
-                return;
-        }
-    }
-
-    // Serves one ready client; false when it is finished or broken and must be closed.
-    bool service_connection(upper::Client& c, bool readable, bool writable)
-    {
-        try {
-            if (readable) {
-                const auto text = upper::receive(c);
-                if (!text) {
-                    c.closing = true;
-                    if (!limits.quiet)
-                        std::cout << c.name << " left us\n";
-                } else if (!limits.quiet && !text->empty()) {
-                    std::cout << c.name << ": " << upper::strip(*text) << "\n";
-                }
-            }
-            if (readable || writable)
-                upper::flush(c);  // usually the kernel takes it all at once
-            if (upper::too_far_behind(kProgram, c, limits))
-                return false;
-            return !(c.closing && c.out.empty());
-        } catch (const netlab::SysError& e) {
-            upper::log_drop(kProgram, c, e.what());
-            return false;
-        }
-    }
-
-    void drop_idle_clients()
-    {
-        const auto now = upper::Clock::now();
-        if (std::erase_if(clients, [&](const auto& entry) { return upper::idle_too_long(kProgram, entry.second, limits, now); }))
-            accept_paused = false;  // descriptors are free again
-    }
-
-    void run()
-    {
-        const sigset_t wait_mask = upper::stop_wait_mask();
-        auto last_sweep = upper::Clock::now();
-        while (!netlab::stop_requested()) {
-            // select() overwrites the sets with its answer, so they are rebuilt every time.
-            fd_set readable, writable;
-            FD_ZERO(&readable);
-            FD_ZERO(&writable);
-            int max_fd = -1;
-            if (!accept_paused) {
-                FD_SET(listener.get(), &readable);
-                max_fd = listener.get();
-            }
-            for (const auto& [fd, c] : clients) {
-                if (!c.closing)
-                    FD_SET(fd, &readable);
-                if (!c.out.empty())
-                    FD_SET(fd, &writable);
-                max_fd = std::max(max_fd, fd);
-            }
-            timespec tick{1, 0};  // wake once a second to drop idle clients
-            const int ready = ::pselect(max_fd + 1, &readable, &writable, nullptr, &tick, &wait_mask);
-            if (netlab::tracing() && ready > 0)  // not the once-a-second idle tick, nor Ctrl-C
-                netlab::trace("select(" + std::to_string(max_fd + 1) + ", " + std::to_string(clients.size()) +
-                              " clients) = " + std::to_string(ready));
-            if (ready < 0 && errno == EINTR)
-                continue;  // Ctrl-C: the loop condition sees it
-            if (ready < 0)
-                netlab::throw_sys("select");
-
-            // A burst of clients: take up to kAcceptBatch of them per wake-up. One per wake-up
-            // (as the lecture does) lets busy clients crowd out those still in the backlog.
-            if (FD_ISSET(listener.get(), &readable))
-                accept_connections();
-            for (auto it = clients.begin(); it != clients.end();) {
-                const int fd = it->first;
-                const bool r = FD_ISSET(fd, &readable), w = FD_ISSET(fd, &writable);
-                if ((r || w) && !service_connection(it->second, r, w)) {
-                    it = clients.erase(it);  // ~Fd closes the socket
-                    accept_paused = false;
-                } else {
-                    ++it;
-                }
-            }
-            if (upper::Clock::now() - last_sweep >= std::chrono::seconds(1)) {
-                drop_idle_clients();
-                last_sweep = upper::Clock::now();
-            }
-        }
-    }
+    void run();
+    bool service_connection(upper::Client& c, bool readable, bool writable);
 };
 
 }  // namespace
@@ -157,8 +59,96 @@ int main(int argc, char** argv)
 
         Server server;
         server.limits = upper::read_limits(cli, args, true);
-        server.listener = netlab::tcp_listen(cli.host(), cli.port(), SOMAXCONN);
-        upper::set_nonblocking(server.listener.get());
+        const netlab::AddrInfo addr = netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_STREAM, /*passive=*/true).front();
+        server.listener = netlab::open_socket(addr.family, SOCK_STREAM);
+        netlab::set_option(server.listener.get(), SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
+        netlab::bind_to(server.listener.get(), addr.endpoint);
+        netlab::listen_on(server.listener.get(), SOMAXCONN);
+        netlab::set_nonblocking(server.listener.get());  // accept() must never wait: the loop does
         server.run();
     });
 }
+
+namespace {
+
+void Server::run()
+{
+    const sigset_t wait_mask = netlab::stop_wait_mask();
+    upper::SweepClock sweep;
+    while (!netlab::stop_requested()) {
+        // select() overwrites the sets with its answer, so they are rebuilt every time.
+        fd_set readable, writable;
+        FD_ZERO(&readable);
+        FD_ZERO(&writable);
+        int max_fd = -1;
+        if (!accept_paused) {
+            FD_SET(listener.get(), &readable);
+            max_fd = listener.get();
+        }
+        for (const auto& [fd, c] : clients) {
+            if (!c.closing)
+                FD_SET(fd, &readable);
+            if (!c.out.empty())
+                FD_SET(fd, &writable);
+            max_fd = std::max(max_fd, fd);
+        }
+        timespec tick{1, 0};  // wake once a second to drop idle clients
+        const int ready = ::pselect(max_fd + 1, &readable, &writable, nullptr, &tick, &wait_mask);
+        if (ready > 0)  // not the once-a-second idle tick, nor Ctrl-C
+            netlab::trace("select(", max_fd + 1, ", ", clients.size(), " clients) = ", ready);
+        if (ready < 0 && errno == EINTR)
+            continue;  // Ctrl-C: the loop condition sees it
+        if (ready < 0)
+            netlab::throw_sys("select");
+
+        // A descriptor numbered FD_SETSIZE or more cannot go into an fd_set: such a client is turned away.
+        if (FD_ISSET(listener.get(), &readable))
+            accept_paused = upper::accept_wrapper(
+                listener.get(), kProgram, limits, clients,
+                [&](upper::Client& c) {
+                    if (!limits.quiet)
+                        std::cout << "Connection from " << c.name << ".\n";
+                },
+                FD_SETSIZE);
+        for (auto it = clients.begin(); it != clients.end();) {
+            const int fd = it->first;
+            const bool r = FD_ISSET(fd, &readable), w = FD_ISSET(fd, &writable);
+            if ((r || w) && !service_connection(it->second, r, w)) {
+                it = clients.erase(it);  // ~Fd closes the socket
+                accept_paused = false;
+            } else {
+                ++it;
+            }
+        }
+        if (sweep.due() && upper::drop_idle_clients(kProgram, clients, limits) > 0)
+            accept_paused = false;  // descriptors are free again
+    }
+}
+
+// Serves one ready client with lecture 000's log lines; false when it is finished or broken and
+// must be closed.
+bool Server::service_connection(upper::Client& c, bool readable, bool writable)
+{
+    try {
+        if (readable) {
+            const auto text = upper::receive(c);
+            if (!text) {
+                c.closing = true;
+                if (!limits.quiet)
+                    std::cout << c.name << " left us\n";
+            } else if (!limits.quiet && !text->empty()) {
+                std::cout << c.name << ": " << upper::strip(*text) << "\n";
+            }
+        }
+        if (readable || writable)
+            upper::flush(c);  // usually the kernel takes it all at once
+        if (upper::too_far_behind(kProgram, c, limits))
+            return false;
+        return !(c.closing && c.out.empty());
+    } catch (const netlab::SysError& e) {
+        upper::log_drop(kProgram, c, e.what());
+        return false;
+    }
+}
+
+}  // namespace

@@ -6,10 +6,9 @@
 
 #include <cerrno>
 #include <utility>
-#include <fcntl.h>
 #include <iostream>
-#include <pthread.h>
 #include <sys/resource.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 
 namespace upper {
@@ -68,22 +67,52 @@ Limits read_limits(const netlab::Cli& cli, const cxxopts::ParseResult& args, boo
 }
 
 // ---- non-blocking clients --------------------------------------------------------------------------
-std::optional<Client> accept_client(int listener)
+netlab::Fd accept_nonblocking(int listener, netlab::Endpoint& peer)
 {
-    netlab::Endpoint peer;
     peer.len = sizeof peer.addr;
     const int fd = ::accept4(listener, peer.sa(), &peer.len, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
         // Readiness is only a hint: the client may have given up between the event and accept().
         if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
-            return std::nullopt;
+            return {};
         const int err = errno;
-        netlab::trace("accept(" + std::to_string(listener) + ") = -1 " + netlab::errno_name(err));
+        netlab::trace("accept(", listener, ") = -1 ", netlab::errno_name(err));
         netlab::throw_sys("accept", err);
     }
-    netlab::trace("accept(" + std::to_string(listener) + ") = " + std::to_string(fd) + " from " + peer.str());
+    netlab::trace("accept(", listener, ") = ", fd, " from ", peer);
+    return netlab::Fd(fd);
+}
+
+netlab::Fd epoll_create()
+{
+    const int fd = ::epoll_create1(EPOLL_CLOEXEC);
+    if (fd < 0)
+        netlab::throw_sys("epoll_create1");
+    netlab::trace("epoll_create1(EPOLL_CLOEXEC) = ", fd);
+    return netlab::Fd(fd);
+}
+
+void epoll_control(int epfd, int op, int fd, std::uint32_t events)
+{
+    const char* name = op == EPOLL_CTL_ADD ? "ADD" : op == EPOLL_CTL_MOD ? "MOD" : "DEL";
+    epoll_event ev{};
+    ev.events = events;
+    ev.data.fd = fd;
+    if (::epoll_ctl(epfd, op, fd, &ev) < 0)
+        netlab::throw_sys(std::string("epoll_ctl(") + name + ")");
+    const char* in = (events & EPOLLIN) ? "EPOLLIN" : "";
+    const char* out = (events & EPOLLOUT) ? ((events & EPOLLIN) ? "|EPOLLOUT" : "EPOLLOUT") : "";
+    netlab::trace("epoll_ctl(", epfd, ", ", name, ", ", fd, events & (EPOLLIN | EPOLLOUT) ? ", " : "", in, out, ") = 0");
+}
+
+std::optional<Client> accept_client(int listener)
+{
+    netlab::Endpoint peer;
+    netlab::Fd fd = accept_nonblocking(listener, peer);
+    if (!fd)
+        return std::nullopt;
     Client client;
-    client.fd = netlab::Fd(fd);
+    client.fd = std::move(fd);
     client.name = peer.python();
     return client;
 }
@@ -96,10 +125,10 @@ std::optional<std::string> receive(Client& client)
         return std::string();
     if (n < 0) {
         const int err = errno;
-        netlab::trace("recv(" + std::to_string(client.fd.get()) + ") = -1 " + netlab::errno_name(err));
+        netlab::trace("recv(", client.fd.get(), ") = -1 ", netlab::errno_name(err));
         netlab::throw_sys("recv", err);
     }
-    netlab::trace("recv(" + std::to_string(client.fd.get()) + ", " + std::to_string(sizeof buf) + ") = " + std::to_string(n));
+    netlab::trace("recv(", client.fd.get(), ", ", sizeof buf, ") = ", n);
     client.last_active = Clock::now();
     if (n == 0) {
         client.out += client.text.rest();
@@ -120,10 +149,10 @@ void flush(Client& client)
         return;
     if (n < 0) {
         const int err = errno;
-        netlab::trace("send(" + std::to_string(client.fd.get()) + ") = -1 " + netlab::errno_name(err));
+        netlab::trace("send(", client.fd.get(), ") = -1 ", netlab::errno_name(err));
         netlab::throw_sys("send", err);
     }
-    netlab::trace("send(" + std::to_string(client.fd.get()) + ", " + std::to_string(client.out.size()) + ") = " + std::to_string(n));
+    netlab::trace("send(", client.fd.get(), ", ", client.out.size(), ") = ", n);
     client.out.erase(0, static_cast<std::size_t>(n));  // a partial send: the rest waits for POLLOUT
     client.last_active = Clock::now();
 }
@@ -151,6 +180,44 @@ Accepted accept_next(int listener, std::string_view program, const Limits& limit
         result.client.reset();
     }
     return result;
+}
+
+bool accept_wrapper(int listener, std::string_view program, const Limits& limits, Clients& clients,
+                    const std::function<void(Client&)>& on_accept, int fd_ceiling)
+{
+    constexpr int kAcceptBatch = 64;
+    for (int i = 0; i < kAcceptBatch; ++i) {
+        Accepted next = accept_next(listener, program, limits, clients.size(), fd_ceiling);
+        if (next.client) {
+            const int fd = next.client->fd.get();
+            on_accept(clients.emplace(fd, std::move(*next.client)).first->second);
+        }
+        if (!next.more)
+            return next.out_of_fds;
+    }
+    return false;
+}
+
+bool SweepClock::due()
+{
+    const auto now = Clock::now();
+    if (now - last_ < std::chrono::seconds(1))
+        return false;
+    last_ = now;
+    return true;
+}
+
+std::size_t drop_idle_clients(std::string_view program, Clients& clients, const Limits& limits,
+                              const std::function<void(int fd)>& before_close)
+{
+    const auto now = Clock::now();
+    return std::erase_if(clients, [&](const auto& entry) {
+        if (!idle_too_long(program, entry.second, limits, now))
+            return false;
+        if (before_close)
+            before_close(entry.first);
+        return true;  // ~Fd closes the socket
+    });
 }
 
 void log_drop(std::string_view program, const Client& client, const std::string& why)
@@ -199,15 +266,6 @@ bool service_connection(std::string_view program, Client& c, bool readable, cons
 }
 
 // ---- process set-up ------------------------------------------------------------------------------
-sigset_t stop_wait_mask()
-{
-    sigset_t mask;
-    pthread_sigmask(SIG_BLOCK, nullptr, &mask);
-    sigdelset(&mask, SIGINT);
-    sigdelset(&mask, SIGTERM);
-    return mask;
-}
-
 void raise_fd_limit()
 {
     rlimit lim{};
@@ -215,16 +273,8 @@ void raise_fd_limit()
         const auto old = lim.rlim_cur;
         lim.rlim_cur = lim.rlim_max;
         if (::setrlimit(RLIMIT_NOFILE, &lim) == 0)
-            netlab::trace("setrlimit(RLIMIT_NOFILE, " + std::to_string(old) + " -> " + std::to_string(lim.rlim_cur) + ") = 0");
+            netlab::trace("setrlimit(RLIMIT_NOFILE, ", old, " -> ", lim.rlim_cur, ") = 0");
     }
-}
-
-void set_nonblocking(int fd)
-{
-    const int flags = ::fcntl(fd, F_GETFL);
-    if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
-        netlab::throw_sys("fcntl(O_NONBLOCK)");
-    netlab::trace("fcntl(" + std::to_string(fd) + ", F_SETFL, O_NONBLOCK) = 0");
 }
 
 }  // namespace upper

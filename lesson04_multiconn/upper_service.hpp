@@ -16,7 +16,10 @@
 #include <chrono>
 #include <csignal>
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <limits>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,10 +65,21 @@ struct Client {
     std::string out;         // uppercased bytes the kernel has not taken yet
     bool closing = false;    // the peer sent EOF: close once `out` is sent
     Clock::time_point last_active = Clock::now();
+    std::uint32_t watched = 0;  // epoll_server: what the kernel's interest list holds for it now
 };
+using Clients = std::map<int, Client>;  // by descriptor
 
-// accept4() on a non-blocking listener: the new socket is non-blocking too. std::nullopt when
-// there was nothing to accept after all (the client gave up, EAGAIN). Throws SysError (EMFILE...).
+// ---- the calls of this lesson's event loops (this lesson's servers share them) --------------------
+// accept4() on a non-blocking listener, traced: the new socket is non-blocking too. An empty Fd
+// when there was nothing to accept after all (readiness is only a hint: the client may have given
+// up, EAGAIN). Throws SysError (EMFILE...).
+netlab::Fd accept_nonblocking(int listener, netlab::Endpoint& peer);
+// epoll_create1(EPOLL_CLOEXEC), checked and traced.
+netlab::Fd epoll_create();
+// epoll_ctl(), checked and traced: "epoll_ctl(3, MOD, 5, EPOLLIN|EPOLLOUT) = 0".
+void epoll_control(int epfd, int op, int fd, std::uint32_t events);
+
+// accept_nonblocking() as a Client; std::nullopt when there was nothing to accept.
 std::optional<Client> accept_client(int listener);
 
 // accept_client() with the limits every non-blocking model applies. A client past --max-clients,
@@ -77,6 +91,31 @@ struct Accepted {
 };
 Accepted accept_next(int listener, std::string_view program, const Limits& limits, std::size_t clients_now,
                      int fd_ceiling = std::numeric_limits<int>::max());
+
+// ---- the housekeeping every non-blocking model's loop does ------------------------------------
+// The listener is readable: a burst of clients. Takes up to 64 of them per wake-up — one per
+// wake-up (as the lectures do) lets busy clients crowd out those still in the backlog — with
+// accept_next()'s limits, adds each to `clients` and hands it to `on_accept` (the model's log
+// line; epoll_server also adds it to its interest list). Returns true when out of descriptors
+// (logged): the model then stops watching the listener until a client leaves, or the listener,
+// readable all along, would wake it at once, forever.
+bool accept_wrapper(int listener, std::string_view program, const Limits& limits, Clients& clients,
+                    const std::function<void(Client&)>& on_accept, int fd_ceiling = std::numeric_limits<int>::max());
+
+// Once a second, true: time to look for idle clients (each model's wait wakes at least that often).
+class SweepClock {
+public:
+    bool due();
+
+private:
+    Clock::time_point last_ = Clock::now();
+};
+
+// Drops, logged, every client silent (or not reading) for --timeout; `before_close` runs for each
+// first (epoll_server takes it out of its interest list). Returns how many were dropped: as many
+// descriptors are free again.
+std::size_t drop_idle_clients(std::string_view program, Clients& clients, const Limits& limits,
+                              const std::function<void(int fd)>& before_close = {});
 
 // One recv(). Appends the uppercased text to client.out and returns the text as received
 // (for the log); "" if nothing complete arrived; std::nullopt at EOF. Throws SysError.
@@ -98,17 +137,8 @@ bool idle_too_long(std::string_view program, const Client& client, const Limits&
 // to ..." lines. false when the client is finished, or broken (logged), and must be closed.
 bool service_connection(std::string_view program, Client& client, bool readable, const Limits& limits);
 
-// The signal mask to wait with (ppoll, pselect, epoll_pwait): this thread's mask with SIGINT and
-// SIGTERM let through, so Ctrl-C interrupts the wait and nothing else. install_stop_handlers()
-// keeps them blocked everywhere else, so a signal can never slip in between the check of
-// stop_requested() and the start of the wait.
-sigset_t stop_wait_mask();
-
 // Raises the soft limit on open descriptors to the hard limit: thousands of clients need thousands
 // of descriptors, and the usual soft limit is 1024.
 void raise_fd_limit();
-
-// Sets O_NONBLOCK: from then on recv/send/accept return EAGAIN instead of waiting.
-void set_nonblocking(int fd);
 
 }  // namespace upper

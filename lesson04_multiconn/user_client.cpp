@@ -11,6 +11,7 @@
 // socket — with one poll(); if the server goes away first, the client notices at once.
 //
 // Run the pair:   ./users_server      ./user_client Alice 30      ./user_client Bob 25 --seconds 5
+#include "line_reader.hpp"
 #include "users_user.hpp"
 
 #include "common/cli.hpp"
@@ -34,8 +35,6 @@ int main(int argc, char** argv)
         cli.positional({"name", "age"}, "<name> <age>");
         cli.add_timeout(10);
         auto args = cli.parse(argc, argv);
-        if (!args.unmatched().empty())
-            throw netlab::UsageError("unexpected argument '" + args.unmatched().front() + "'");
         if (!args.count("name") || !args.count("age"))
             throw netlab::UsageError("usage: user_client <name> <age>");
         users::User user{args["name"].as<std::string>(),
@@ -54,7 +53,7 @@ int main(int argc, char** argv)
         netlab::Fd sock = netlab::tcp_connect(cli.host(), cli.port(), cli.timeout_ms());
         netlab::send_all(sock.get(), user.to_line(), cli.timeout_ms());
         std::cout << "Connected as " << user.repr() << "\n";
-        netlab::LineReader reader(sock.get(), 4096);
+        lesson04::LineReader reader(sock.get(), 4096);
         const auto welcome = reader.next(cli.timeout_ms());
         if (!welcome)
             throw std::runtime_error("the server closed the connection without a welcome");
@@ -65,10 +64,7 @@ int main(int argc, char** argv)
         std::cout << *welcome << "\n";
 
         // Stay until Enter / end of input (or --seconds), Ctrl-C, or the server leaving.
-        sigset_t wait_mask;
-        pthread_sigmask(SIG_BLOCK, nullptr, &wait_mask);
-        sigdelset(&wait_mask, SIGINT);
-        sigdelset(&wait_mask, SIGTERM);
+        const sigset_t wait_mask = netlab::stop_wait_mask();
         const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(stay_ms);
         for (;;) {
             pollfd watch[2] = {{sock.get(), POLLIN, 0}, {STDIN_FILENO, static_cast<short>(stay_ms < 0 ? POLLIN : 0), 0}};

@@ -26,6 +26,7 @@
 //    recv() says 0 or fails, and that user is taken off the list.
 //
 // Run the pair:   ./users_server      ./user_client Alice 30      ./user_client Bob 25   (Enter leaves)
+#include "upper_service.hpp"
 #include "users_user.hpp"
 
 #include "common/cli.hpp"
@@ -35,7 +36,6 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
-#include <fcntl.h>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -64,9 +64,7 @@ public:
     Server(netlab::Fd listener, int timeout_ms, std::size_t max_clients)
         : listener_(std::move(listener)), timeout_(timeout_ms), max_clients_(max_clients)
     {
-        pthread_sigmask(SIG_BLOCK, nullptr, &wait_mask_);  // blocked by install_stop_handlers()...
-        sigdelset(&wait_mask_, SIGINT);                    // ...and let in only inside ppoll()
-        sigdelset(&wait_mask_, SIGTERM);
+        wait_mask_ = netlab::stop_wait_mask();  // SIGINT/SIGTERM get in only inside ppoll()
     }
 
     void run()
@@ -97,18 +95,20 @@ private:
     void accept_client()
     {
         netlab::Endpoint peer;
-        peer.len = sizeof peer.addr;
-        const int fd = ::accept4(listener_.get(), peer.sa(), &peer.len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        if (fd < 0) {
-            if (errno == EMFILE || errno == ENFILE)
+        netlab::Fd sock;
+        try {
+            sock = upper::accept_nonblocking(listener_.get(), peer);
+        } catch (const netlab::SysError& e) {
+            if (e.code() == EMFILE || e.code() == ENFILE)
                 out_of_fds_ = true;  // the listener would stay readable: a busy loop. Wait for a drop.
-            if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
-                std::cerr << "users_server: accept: " << netlab::describe_errno(errno) << "\n";
+            std::cerr << "users_server: accept: " << netlab::describe_errno(e.code()) << "\n";
             return;
         }
-        netlab::trace("accept(" + std::to_string(listener_.get()) + ") = " + std::to_string(fd) + " from " + peer.str());
+        if (!sock)
+            return;  // the client gave up before we got to it
+        const int fd = sock.get();
         Client c;
-        c.sock.reset(fd);
+        c.sock = std::move(sock);
         c.addr = peer.python();
         c.deadline = Clock::now() + timeout_;
         clients_.emplace(fd, std::move(c));
@@ -140,7 +140,7 @@ private:
             return;
         if (n < 0)
             throw netlab::SysError("recv", errno);
-        netlab::trace("recv(" + std::to_string(c.sock.get()) + ", 1024) = " + std::to_string(n));
+        netlab::trace("recv(", c.sock.get(), ", 1024) = ", n);
         if (n == 0) {
             if (!c.user)
                 throw std::runtime_error("closed before sending the user information");
@@ -194,7 +194,7 @@ private:
             return;  // POLLOUT will bring us back
         if (n < 0)
             throw netlab::SysError("send", errno);
-        netlab::trace("send(" + std::to_string(c.sock.get()) + ", " + std::to_string(c.out.size()) + ") = " + std::to_string(n));
+        netlab::trace("send(", c.sock.get(), ", ", c.out.size(), ") = ", n);
         c.out.erase(0, static_cast<std::size_t>(n));
     }
 
@@ -269,8 +269,7 @@ int main(int argc, char** argv)
         netlab::install_stop_handlers();
 
         netlab::Fd listener = netlab::tcp_listen(cli.host(), cli.port(), SOMAXCONN);
-        if (::fcntl(listener.get(), F_SETFL, ::fcntl(listener.get(), F_GETFL) | O_NONBLOCK) < 0)
-            netlab::throw_sys("fcntl(O_NONBLOCK)");
+        netlab::set_nonblocking(listener.get());
         Server server(std::move(listener), cli.timeout_ms(), max_clients);
         std::cout << "Server is up\n";
         server.run();

@@ -62,7 +62,7 @@ int broken_pipe(const Options& opts)
     int status = 0;
     while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
     }
-    netlab::trace("waitpid(" + std::to_string(child) + ") = status " + std::to_string(status));
+    netlab::trace("waitpid(", child, ") = status ", status);
     if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGPIPE)
         unexpected("the child was not killed by SIGPIPE (status " + std::to_string(status) + ")");
     std::cout << "child " << child << ": killed by signal " << SIGPIPE << " (SIG" << sigabbrev_np(SIGPIPE)

@@ -40,8 +40,7 @@ int select_timeout(const Options& opts)
     } while (ready < 0 && errno == EINTR);
     if (ready < 0)
         netlab::throw_sys("select");
-    netlab::trace("select(" + std::to_string(fd + 1) + ", [" + std::to_string(fd) + "], [], [], " +
-                  std::to_string(wait_ms) + " ms) = " + std::to_string(ready));
+    netlab::trace("select(", fd + 1, ", [", fd, "], [], [], ", wait_ms, " ms) = ", ready);
     if (ready != 0)
         unexpected("select() returned " + std::to_string(ready));
     report_no_errno("select([" + std::to_string(fd) + "], [], [], " + std::to_string(wait_ms) + " ms) = 0",

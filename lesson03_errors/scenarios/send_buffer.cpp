@@ -45,7 +45,7 @@ int send_buffer(const Options& opts)
     Connection conn = connected_pair(opts);
     const int fd = conn.client.get();
     const netlab::Endpoint server_addr = netlab::local_endpoint(conn.listener.get());
-    set_nonblocking(fd);
+    netlab::set_nonblocking(fd);
     step("the server accepted and never calls recv(); we send 64 KiB chunks on a non-blocking socket");
 
     const std::vector<char> chunk(64 * 1024, 'x');
@@ -63,8 +63,7 @@ int send_buffer(const Options& opts)
         total += n;
         ++calls;
     }
-    netlab::trace(std::to_string(calls) + " x send(" + std::to_string(fd) + ", 65536) = " + std::to_string(total) +
-                  " bytes in all, then send = -1 " + (err ? netlab::errno_name(err) : "(none)"));
+    netlab::trace(calls, " x send(", fd, ", 65536) = ", total, " bytes in all, then send = -1 ", (err ? netlab::errno_name(err) : "(none)"));
     if (err == 0)
         unexpected("1 GiB was accepted without EAGAIN");
     report_errno("send(" + std::to_string(fd) + ", 65536) after " + std::to_string(calls) + " successful calls", err);

@@ -21,7 +21,7 @@ int would_block(const Options& opts)
     Connection conn = connected_pair(opts);
     const int fd = conn.client.get();
     step("setblocking(0) on our connected socket (O_NONBLOCK); the server has sent nothing; recv(1024)");
-    set_nonblocking(fd);
+    netlab::set_nonblocking(fd);
     char buf[1024];
     // A raw recv(): netlab::recv_some waits in poll() first, which is exactly what we skip here.
     const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
