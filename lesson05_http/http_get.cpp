@@ -19,8 +19,8 @@
 //    fails at once, and the request is sent again on a new one.
 //
 // Run the pair:   python3 -m http.server 8888      ./http_get -i http://127.0.0.1:8888/
+#include "http_client.hpp"
 #include "http_message.hpp"
-#include "stream.hpp"
 #include "tls.hpp"
 #include "url.hpp"
 
@@ -39,7 +39,6 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
 
 struct Options {
     bool include = false, head = false, http10 = false, follow = false, fail = false, get_query = false;
@@ -49,13 +48,8 @@ struct Options {
     bool form = false;  // -d / --data-urlencode: Content-Type application/x-www-form-urlencoded
     std::string query_extra;
     long max_redirs = 50;
-    int connect_timeout_ms = -1;
-    std::optional<Clock::time_point> deadline;
-    int max_time_ms = -1;
     std::string raw_file;
-    std::string connect_host;  // --host / --port: where to connect instead of the URL's host
-    std::uint16_t connect_port = 0;
-    http::TlsOptions tls;
+    http::ClientOptions client;  // timeouts, --host/--port, TLS
 };
 
 class Failure : public std::runtime_error {
@@ -84,145 +78,10 @@ std::string lf_to_crlf(std::string_view text)
     return out;
 }
 
-int time_left(const Options& o, int fallback = -1)
-{
-    if (!o.deadline)
-        return fallback;
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*o.deadline - Clock::now()).count();
-    if (left <= 0)
-        throw Failure("operation timed out after " + std::to_string(o.max_time_ms) + " ms (--max-time)");
-    return static_cast<int>(left);
-}
-
-// The open connections, by origin (scheme://host:port).
-struct Pool {
-    std::map<std::string, std::unique_ptr<http::Stream>> conns;
-};
-
-std::unique_ptr<http::Stream> open_stream(const http::Url& url, const Options& o)
-{
-    const std::string host = o.connect_host.empty() ? url.host : o.connect_host;
-    const std::uint16_t port = o.connect_port ? o.connect_port : url.port;
-    int timeout = time_left(o, o.connect_timeout_ms);
-    if (o.connect_timeout_ms >= 0 && timeout > o.connect_timeout_ms)
-        timeout = o.connect_timeout_ms;
-    netlab::Fd fd;
-    try {
-        fd = netlab::tcp_connect(host, port, timeout);
-    } catch (const netlab::Timeout&) {
-        throw Failure("connect to " + host + " port " + std::to_string(port) + " timed out after " +
-                      std::to_string(timeout) + " ms");
-    }
-    if (url.scheme == "https")
-        return http::tls_connect(std::move(fd), url.host, o.tls, time_left(o));
-    return std::make_unique<http::PlainStream>(std::move(fd));
-}
-
-// Reads one whole response (interim 1xx ones are skipped) from `s`.
-http::Response read_response(http::Stream& s, const std::string& method, const Options& o, bool to_eof,
-                             bool& got_bytes)
-{
-    http::Limits limits;
-    limits.max_body = std::size_t{1} << 32;
-    limits.max_line = 64 * 1024;
-    limits.max_head = 1024 * 1024;
-    limits.max_fields = 1000;
-    http::ResponseParser parser(limits);
-    parser.expect(method);
-    char buf[64 * 1024];
-    std::string all;  // --http1.0: everything until the server closes, parsed at the end
-    for (;;) {
-        if (!to_eof) {
-            while (auto r = parser.next())
-                if (r->status >= 200)
-                    return std::move(*r);
-        }
-        const std::size_t n = s.read(buf, sizeof buf, time_left(o));
-        if (n == 0) {
-            if (to_eof) {
-                parser.feed(all);
-                parser.finish();
-                while (auto r = parser.next())
-                    if (r->status >= 200)
-                        return std::move(*r);
-            } else {
-                parser.finish();
-                while (auto r = parser.next())
-                    if (r->status >= 200)
-                        return std::move(*r);
-            }
-            throw http::ParseError(0, got_bytes ? "the server closed the connection before the response was complete"
-                                                 : "the server closed the connection without a response");
-        }
-        got_bytes = true;
-        if (to_eof)
-            all.append(buf, n);
-        else
-            parser.feed(std::string_view(buf, n));
-    }
-}
-
-struct Exchange {
-    http::Response response;
-    bool reusable = false;
-};
-
-// Sends `request_bytes` on the pooled connection for `url` (or a new one) and reads the answer.
-Exchange exchange(Pool& pool, const http::Url& url, const std::string& method, const std::string& request_bytes,
-                  const Options& o, bool to_eof)
-{
-    const std::string origin = url.origin();
-    for (int attempt = 0;; ++attempt) {
-        auto it = pool.conns.find(origin);
-        const bool reused = it != pool.conns.end();
-        std::unique_ptr<http::Stream> stream;
-        if (reused) {
-            stream = std::move(it->second);
-            pool.conns.erase(it);
-            netlab::trace("re-using the keep-alive connection to " + origin + " (fd " + std::to_string(stream->fd()) + ")");
-        } else {
-            stream = open_stream(url, o);
-            netlab::trace("connected to " + origin + " (fd " + std::to_string(stream->fd()) + ")");
-        }
-        bool got_bytes = false;
-        try {
-            stream->write_all(request_bytes, time_left(o));
-            Exchange ex;
-            ex.response = read_response(*stream, method, o, to_eof, got_bytes);
-            ex.reusable = !to_eof && ex.response.keep_alive();
-            if (ex.reusable)
-                pool.conns[origin] = std::move(stream);
-            return ex;
-        } catch (const netlab::SysError& e) {
-            // A kept connection the server closed while we were idle: send again on a new one.
-            if (reused && !got_bytes && attempt == 0 &&
-                (e.code() == EPIPE || e.code() == ECONNRESET)) {
-                netlab::trace("the kept connection was closed by the server; connecting again");
-                continue;
-            }
-            throw;
-        } catch (const http::ParseError& e) {
-            if (reused && !got_bytes && attempt == 0) {
-                netlab::trace("the kept connection was closed by the server; connecting again");
-                continue;
-            }
-            throw Failure("bad response from " + origin + ": " + e.what());
-        } catch (const netlab::Timeout&) {
-            throw Failure("operation timed out after " + std::to_string(o.max_time_ms) + " ms (--max-time)");
-        }
-    }
-}
-
 std::string build_request(const http::Url& url, const std::string& method, const std::optional<std::string>& body,
                           const Options& o)
 {
-    http::Request req;
-    req.method = method;
-    req.target = url.target();
-    req.version = o.http10 ? 10 : 11;
-    req.headers.add("Host", url.host_header());
-    req.headers.add("User-Agent", "netlab-http_get/1.0");
-    req.headers.add("Accept", "*/*");
+    http::Request req = http::make_request(url, method, "netlab-http_get/1.0", o.http10 ? 10 : 11);
     if (body) {
         req.headers.add("Content-Length", std::to_string(body->size()));
         if (o.form)
@@ -252,7 +111,7 @@ void write_out(std::FILE* out, std::string_view bytes)
 }
 
 // One URL from the command line, with its redirects (-L). Returns the exit status.
-int fetch(Pool& pool, const std::string& text, const Options& o, std::FILE* out)
+int fetch(http::Client& client, const std::string& text, const Options& o, std::FILE* out)
 {
     http::Url url = http::parse_url(text);
     if (!o.query_extra.empty()) {
@@ -279,8 +138,7 @@ int fetch(Pool& pool, const std::string& text, const Options& o, std::FILE* out)
                 at = end + 2;
             }
         }
-        Exchange ex = exchange(pool, url, wire_method, request_bytes, o, o.http10);
-        const http::Response& r = ex.response;
+        const http::Response r = client.exchange(url, wire_method, request_bytes, o.http10);
         const bool redirect = (r.status == 301 || r.status == 302 || r.status == 303 || r.status == 307 || r.status == 308) &&
                               r.headers.has("Location");
         if (o.fail && r.status >= 400) {
@@ -391,19 +249,17 @@ int main(int argc, char** argv)
             return static_cast<int>(s * 1000);
         };
         if (args.count("connect-timeout"))
-            o.connect_timeout_ms = seconds("connect-timeout");
-        if (args.count("max-time")) {
-            o.max_time_ms = seconds("max-time");
-            o.deadline = Clock::now() + std::chrono::milliseconds(o.max_time_ms);
-        }
+            o.client.connect_timeout_ms = seconds("connect-timeout");
+        if (args.count("max-time"))
+            o.client.max_time_ms = seconds("max-time");
         if (args.count("raw"))
             o.raw_file = args["raw"].as<std::string>();
         if (args.count("host"))
-            o.connect_host = cli.host();
-        o.connect_port = cli.port();
+            o.client.connect_host = cli.host();
+        o.client.connect_port = cli.port();
         if (args.count("cacert"))
-            o.tls.ca_file = args["cacert"].as<std::string>();
-        o.tls.verify = args.count("insecure") == 0;
+            o.client.tls.ca_file = args["cacert"].as<std::string>();
+        o.client.tls.verify = args.count("insecure") == 0;
         if (!args.count("url"))
             throw netlab::UsageError("no URL given");
         const auto urls = args["url"].as<std::vector<std::string>>();
@@ -424,11 +280,19 @@ int main(int argc, char** argv)
                 throw netlab::SysError("open(" + path + ")", errno);
             out = file.get();
         }
-        Pool pool;
+        http::Client client(o.client);  // one client for all the URLs, as an httpx.Client
         int status = 0;
         for (const auto& u : urls) {
             try {
-                status = std::max(status, fetch(pool, u, o, out));
+                status = std::max(status, fetch(client, u, o, out));
+            } catch (const http::ClientTimeout& e) {
+                std::fflush(out);
+                std::cerr << "http_get: " << e.what() << " (--max-time)" << std::endl;
+                status = 1;
+            } catch (const http::ClientError& e) {
+                std::fflush(out);
+                std::cerr << "http_get: " << e.what() << std::endl;
+                status = 1;
             } catch (const Failure& e) {
                 std::fflush(out);
                 std::cerr << "http_get: " << e.what() << std::endl;
