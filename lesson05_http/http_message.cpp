@@ -118,6 +118,14 @@ void Headers::remove(std::string_view name)
 
 bool Headers::has(std::string_view name) const { return get(name) != nullptr; }
 
+void Headers::continue_last(std::string_view more)
+{
+    if (fields_.empty())
+        return;
+    fields_.back().value += ' ';
+    fields_.back().value.append(more);
+}
+
 const std::string* Headers::get(std::string_view name) const
 {
     for (const Field& f : fields_)
@@ -238,9 +246,7 @@ void MessageParser::parse_field_line(std::string_view l, Headers& into, bool tra
         const auto more = trim_ows(l);
         if (more.find_first_of(std::string_view("\0\r", 2)) != std::string_view::npos)
             throw ParseError(400, "control character in a field value");
-        Field& last = const_cast<Field&>(into.fields().back());
-        last.value += ' ';
-        last.value.append(more);
+        into.continue_last(more);
         return;
     }
     const auto colon = l.find(':');

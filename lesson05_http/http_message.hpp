@@ -44,6 +44,8 @@ public:
     std::size_t count(std::string_view name) const;
     // Does a comma-separated field (Connection, Transfer-Encoding...) list `token`?
     bool has_token(std::string_view name, std::string_view token) const;
+    // A folded continuation line (obs-fold, responses only): joined to the last field with a space.
+    void continue_last(std::string_view more);
 
     const std::vector<Field>& fields() const { return fields_; }
     std::size_t size() const { return fields_.size(); }
