@@ -12,6 +12,7 @@
 #include "support/harness.hpp"
 
 #include "http_message.hpp"
+#include "links.hpp"
 #include "smtp.hpp"
 #include "url.hpp"
 #include "xmlrpc.hpp"
@@ -2623,4 +2624,187 @@ TEST_CASE("smtp_send: a refused recipient, an old server (HELO, no 8BITMIME: bas
         CHECK(u.code == 2);
         CHECK(contains(u.err, "try --help"));
     }
+}
+
+// ---- part 2's servers: the core's options, each with a value that changes the outcome -------------
+
+TEST_CASE("xmlrpc_server and rest_server: --trace, --quiet, --idle-timeout, --max-clients, IPv6 ::1",
+          "[xmlrpc][rest][cli]")
+{
+    const std::string call = xmlrpc::encode_call({"is_even", {xmlrpc::Value::integer(2)}});
+    const std::string xml_post = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(call.size()) + "\r\n\r\n" + call;
+    for (const std::string program : {"xmlrpc_server", "rest_server"}) {
+        INFO(program);
+        const std::string req = program == "xmlrpc_server" ? xml_post : l05::get("/notes");
+        const std::string method = program == "xmlrpc_server" ? "POST" : "GET";
+        {
+            Server s(program, {"--trace"});
+            CHECK(l05::ask(s.port, req, method).status == 200);
+            s.proc.expect_err_line("accept(");
+            s.stop();
+        }
+        {
+            Server s(program, {"--quiet"});
+            CHECK(l05::ask(s.port, req, method).status == 200);
+            s.stop();
+            CHECK_FALSE(contains(s.proc.err(), "HTTP/1.1\" 200"));
+        }
+        {
+            Server s(program, {"--idle-timeout", "0.3"});
+            Conn c(s.port);
+            REQUIRE(c.send(req));
+            CHECK(c.response(method).status == 200);
+            CHECK(c.closed_by_server(5s));
+        }
+        {
+            Server s(program, {"--max-clients", "1"});
+            Conn first(s.port);
+            REQUIRE(first.send(req));
+            CHECK(first.response(method).status == 200);
+            Conn second(s.port);
+            second.send(req);
+            CHECK(second.read_all() == "");
+            s.proc.expect_err_line("more than 1 clients");
+        }
+        {
+            Server s(program, {}, "::1");
+            Conn c(s.port, true);
+            REQUIRE(c.send(req));
+            CHECK(c.response(method).status == 200);
+        }
+    }
+}
+
+// ---- link_checker -----------------------------------------------------------------------------------
+
+TEST_CASE("link_checker: links from gumbo — a href, img/script src, link href, <base href>, fragments and mailto: skipped,"
+          " relative resolved, duplicates once",
+          "[link_checker][unit]")
+{
+    const auto page = http::parse_url("http://127.0.0.1:8000/dir/page.html");
+    const auto x = links::extract("<html><head><link rel=stylesheet href='s.css'></head><body>"
+                                  "<a href='a.html'>a</a><a href='#top'>t</a><a href='mailto:x@y.z'>m</a>"
+                                  "<a href='JavaScript:void(0)'>j</a><a href='ftp://h/f'>f</a><img src='../img.png'>"
+                                  "<script src='//other.test/x.js'></script><a href=' a.html '>dup</a>"
+                                  "<a href='https://example.org/p?q=1#frag'>abs</a></body></html>",
+                                  page);
+    std::string all;
+    for (const auto& u : x.urls)
+        all += u.str() + " ";
+    CHECK(all == "http://127.0.0.1:8000/dir/s.css http://127.0.0.1:8000/dir/a.html http://127.0.0.1:8000/img.png "
+                 "http://other.test/x.js https://example.org/p?q=1 ");
+    CHECK(x.skipped == 4);
+    const auto based = links::extract("<head><base href='/sub/'></head><a href='b.html'>b</a><base href='/ignored/'>", page);
+    REQUIRE(based.urls.size() == 1);
+    CHECK(based.urls[0].str() == "http://127.0.0.1:8000/sub/b.html");
+    std::string many;
+    for (int i = 0; i < 30'000; ++i)
+        many += "<div>";
+    CHECK_THROWS_AS(links::extract(many, page), links::Error);
+    CHECK(links::extract(std::string(10'000, '<'), page).urls.empty());  // not tags: parsed, nothing found
+}
+
+namespace l05 {
+
+// python3 -m http.server over a folder the test writes: good, broken, redirecting (a folder
+// without its slash), relative links, a link to a closed port, one to `silent`.
+struct LinkSite {
+    TempDir dir;
+    std::uint16_t closed = free_port();
+    std::unique_ptr<Process> server;
+    std::uint16_t port = free_port();
+    explicit LinkSite(const std::string& extra = "")
+    {
+        dir.file("index.html", "<html><head><link href=\"style.css\" rel=\"stylesheet\"></head><body>\n"
+                               "<a href=\"good.html\">good</a> <a href=\"missing.html\">missing</a> <a href=\"folder\">redirects</a>\n"
+                               "<a href=\"#top\">fragment</a> <a href=\"mailto:a@example.org\">mail</a>\n"
+                               "<img src=\"img/pic.png\"> <a href=\"http://127.0.0.1:" + P(closed) + "/\">closed</a> <a href=\"good.html\">dup</a>\n" +
+                                   extra + "</body></html>\n");
+        dir.file("good.html", "<a href=\"index.html\">back</a> <a href=\"deeper-missing.html\">x</a>");
+        dir.file("style.css", "p {}");
+        dir.file("img/pic.png", "png");
+        dir.file("folder/index.html", "<p>folder</p>");
+        server = std::make_unique<Process>(std::vector<std::string>{tool("python3"), "-m", "http.server", P(port), "--bind", "127.0.0.1",
+                                                                    "--directory", dir.str()});
+        wait_listening(port);
+    }
+    std::string url(const std::string& path = "/") const { return "http://127.0.0.1:" + P(port) + path; }
+};
+
+}  // namespace l05
+
+TEST_CASE("link_checker: a local site (python3 -m http.server) — good, broken, redirecting, relative links, a closed port",
+          "[link_checker][interop][python]")
+{
+    l05::LinkSite site;
+    auto r = run({bin("link_checker"), site.url()});
+    CHECK(r.code == 1);
+    CHECK(r.err == "");
+    CHECK(r.out == "  200 " + site.url("/style.css") + "\n"
+                   "  200 " + site.url("/good.html") + "\n"
+                   "  404 " + site.url("/missing.html") + "\n"
+                   "  200 " + site.url("/folder") + " (→ " + site.url("/folder/") + ")\n"
+                   "  200 " + site.url("/img/pic.png") + "\n"
+                   "  ERR http://127.0.0.1:" + P(site.closed) + "/ (connect(127.0.0.1:" + P(site.closed) +
+                   "): Connection refused (errno 111, ECONNREFUSED))\n"
+                   "6 links checked (2 skipped): 4 ok, 2 broken\n");
+    // A page whose links all work: exit 0.
+    auto good = run({bin("link_checker"), site.url("/folder/")});
+    CHECK(good.code == 0);
+    CHECK(good.out == "0 links checked (0 skipped): 0 ok, 0 broken\n");
+    auto back = run({bin("link_checker"), site.url("/good.html")});
+    CHECK(back.code == 1);
+    CHECK(contains(back.out, "  404 " + site.url("/deeper-missing.html") + "\n"));
+    // --depth 1 also checks good.html's links (index.html is new as a URL; deeper-missing is broken).
+    auto deep = run({bin("link_checker"), "--depth", "1", site.url()});
+    CHECK(deep.code == 1);
+    CHECK(contains(deep.out, "  200 " + site.url("/index.html") + "\n  404 " + site.url("/deeper-missing.html") + "\n"));
+    CHECK(deep.out.ends_with("8 links checked (2 skipped): 5 ok, 3 broken\n"));
+}
+
+TEST_CASE("link_checker: --concurrency checks links in parallel, --timeout bounds a server that never answers, errors",
+          "[link_checker][timeouts]")
+{
+    // A server that accepts and never answers, and reports how many connections it holds at once.
+    const auto sport = free_port();
+    Process silent({tool("python3"), "-c",
+                    "import socket,sys,select\ns=socket.create_server(('127.0.0.1',int(sys.argv[1])))\n"
+                    "print('ready',flush=True)\nheld=[]; peak=0\n"
+                    "while True:\n"
+                    "  r,_,_=select.select([s]+held,[],[])\n"
+                    "  for x in sorted(r, key=lambda x: x is s):\n"
+                    "    if x is s:\n"
+                    "      c,_=s.accept(); held.append(c)\n"
+                    "      if len(held)>peak: peak=len(held); print('peak',peak,flush=True)\n"
+                    "    elif not x.recv(4096): held.remove(x); x.close()\n",
+                    P(sport)});
+    silent.expect_line("ready");
+    std::string extra;
+    for (const char* name : {"a", "b", "c", "d"})
+        extra += "<a href=\"http://127.0.0.1:" + P(sport) + "/" + name + "\">" + name + "</a>\n";
+    l05::LinkSite site(extra);
+    auto par = run({bin("link_checker"), "--concurrency", "10", "--timeout", "1", site.url()});
+    CHECK(par.code == 1);
+    silent.expect_line("peak 4");  // the four silent links were waited for at once
+    CHECK(contains(par.out, "  ERR http://127.0.0.1:" + P(sport) + "/a (no answer from http://127.0.0.1:" + P(sport) + " within 1000 ms)\n"));
+    CHECK(par.out.ends_with("10 links checked (2 skipped): 4 ok, 6 broken\n"));
+    const auto start = std::chrono::steady_clock::now();
+    auto serial = run({bin("link_checker"), "--concurrency", "1", "--timeout", "0.3", site.url()});
+    CHECK(serial.code == 1);
+    CHECK(std::chrono::steady_clock::now() - start >= 1200ms);  // one at a time: 4 × 0.3 s at least
+    CHECK_FALSE(contains(silent.out(), "peak 5"));
+
+    auto unreachable = run({bin("link_checker"), "http://127.0.0.1:" + P(site.closed) + "/"});
+    CHECK(unreachable.code == 1);
+    CHECK(unreachable.err == "link_checker: cannot fetch http://127.0.0.1:" + P(site.closed) + "/: connect(127.0.0.1:" +
+                                 P(site.closed) + "): Connection refused (errno 111, ECONNREFUSED)\n");
+    auto missing = run({bin("link_checker"), site.url("/missing.html")});
+    CHECK(missing.code == 1);
+    CHECK(missing.err == "link_checker: cannot fetch " + site.url("/missing.html") + ": status 404\n");
+    CHECK(run({bin("link_checker"), "--help"}).code == 0);
+    CHECK(run({bin("link_checker")}).code == 2);
+    CHECK(run({bin("link_checker"), "ftp://x/"}).code == 2);
+    CHECK(run({bin("link_checker"), "--concurrency", "0", site.url()}).code == 2);
+    CHECK(run({bin("link_checker"), "--depth", "9", site.url()}).code == 2);
+    CHECK(run({bin("link_checker"), "--timeout", "0", site.url()}).code == 2);
 }
