@@ -12,6 +12,8 @@
 #include "support/harness.hpp"
 
 #include "http_message.hpp"
+#include "links.hpp"
+#include "smtp.hpp"
 #include "url.hpp"
 #include "xmlrpc.hpp"
 
@@ -2330,4 +2332,484 @@ TEST_CASE("chromium: CORS — a page from an allowed origin reads rest_server's 
     // The refused preflight stopped the POST: the store still holds one note.
     auto list = l05::rest(api.port, "GET", "/notes");
     CHECK(l05::field(list, "X-Total-Count") == "1");
+}
+
+// ---- smtp_send --------------------------------------------------------------------------------------
+
+TEST_CASE("smtp: replies whole and in pieces, multi-line, bounded, messages as MIMEText, dot-stuffing", "[smtp][unit]")
+{
+    smtp::ReplyParser p;
+    const std::string ehlo = "250-localhost\r\n250-8BITMIME\r\n250-AUTH LOGIN PLAIN\r\n250 HELP\r\n354 go\r\n";
+    for (char c : ehlo)
+        p.feed(std::string_view(&c, 1));
+    auto r = p.next();
+    REQUIRE(r);
+    CHECK(r->code == 250);
+    CHECK(r->lines.size() == 4);
+    const auto x = smtp::parse_ehlo(*r);
+    CHECK(x.has("8bitmime"));
+    CHECK_FALSE(x.has("STARTTLS"));
+    CHECK(x.params("AUTH") == std::vector<std::string>{"LOGIN", "PLAIN"});
+    CHECK(p.next()->code == 354);
+    CHECK_FALSE(p.next());
+    for (const std::string& bad : std::vector<std::string>{"250-a\r\n251 b\r\n", "hello\r\n", "2500 x\r\n", "650 x\r\n", std::string(3000, '2')}) {
+        smtp::ReplyParser q;
+        q.feed(bad);
+        CHECK_THROWS_AS(q.next(), smtp::Error);
+    }
+    smtp::ReplyParser many;
+    for (int i = 0; i < 200; ++i)
+        many.feed("250-x\r\n");
+    CHECK_THROWS_AS(many.next(), smtp::Error);
+    CHECK(smtp::encode_header_word("Simple subject") == "Simple subject");
+    CHECK(smtp::encode_header_word("Тема") == "=?utf-8?b?0KLQtdC80LA=?=");
+    CHECK(smtp::dot_stuff(".a\n..b\nc.\n.") == "..a\r\n...b\r\nc.\r\n..\r\n.\r\n");
+    smtp::Message m{"a@x.org", {"b@y.org", "c@z.org"}, "Simple subject", "Hello!", "Wed, 02 Dec 2026 00:00:00 +0000", "<1@h>"};
+    std::string enc;
+    CHECK(smtp::build_message(m, true, &enc) ==
+          "Content-Type: text/plain; charset=utf-8\r\nMIME-Version: 1.0\r\nContent-Transfer-Encoding: 7bit\r\n"
+          "Subject: Simple subject\r\nFrom: a@x.org\r\nTo: b@y.org, c@z.org\r\nDate: Wed, 02 Dec 2026 00:00:00 +0000\r\n"
+          "Message-ID: <1@h>\r\n\r\nHello!\r\n");
+    m.body = "Привет";
+    CHECK(contains(smtp::build_message(m, false, &enc), "\r\n\r\n" + smtp::base64("Привет\r\n") + "\r\n"));
+    CHECK(enc == "base64");
+    smtp::build_message(m, true, &enc);
+    CHECK(enc == "8bit");
+}
+
+namespace l05 {
+
+// A python3 with aiosmtpd (Debian's python3-aiosmtpd goes with /usr/bin/python3), or "".
+std::string aiosmtpd_python()
+{
+    for (const std::string& py : {tool("python3"), std::string("/usr/bin/python3")})
+        if (run({py, "-c", "import aiosmtpd"}).code == 0)
+            return py;
+    return "";
+}
+
+std::string here(const std::string& name)
+{
+    std::string file = __FILE__;
+    return file.substr(0, file.find_last_of('/') + 1) + name;
+}
+
+struct SmtpPeer {
+    std::uint16_t port = free_port();
+    Process proc;
+    SmtpPeer(const std::string& py, std::vector<std::string> args)
+        : proc([&] {
+              std::vector<std::string> argv{py, here("lesson05_smtp_server.py"), P(port)};
+              argv.insert(argv.end(), args.begin(), args.end());
+              return argv;
+          }())
+    {
+        proc.expect_line("ready");
+    }
+    std::string next_message() { return proc.expect_line("{\"from\""); }
+};
+
+struct TestCert {
+    TempDir dir;
+    std::string key = (dir.path / "key.pem").string(), cert = (dir.path / "cert.pem").string();
+    TestCert()
+    {
+        auto gen = run({tool("openssl"), "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days",
+                        "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"},
+                       {}, 60s);
+        REQUIRE(gen.code == 0);
+    }
+};
+
+Result smtp_send(std::uint16_t port, std::vector<std::string> args, std::vector<std::string> env = {})
+{
+    std::vector<std::string> argv{bin("smtp_send"), "--server", "127.0.0.1:" + P(port), "--from", "a@example.org"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv, {}, kDeadline, env);
+}
+
+}  // namespace l05
+
+TEST_CASE("smtp_send: plain SMTP to aiosmtpd — several recipients, a Cyrillic subject and body intact, a line starting"
+          " with a dot, MIMEText's fields",
+          "[smtp][interop]")
+{
+    const std::string py = l05::aiosmtpd_python();
+    if (py.empty()) {
+        std::printf("NETLAB-SKIP: python3-aiosmtpd is not installed (scripts/install-deps)\n");
+        return;
+    }
+    l05::SmtpPeer peer(py, {});
+    auto r = l05::smtp_send(peer.port, {"--to", "b@example.org", "--to", "c@example.org", "--subject", "Тема письма",
+                                        "--body", "Привет!\n.строка с точкой\n..две\nend"});
+    CHECK(r.code == 0);
+    CHECK(r.err == "");
+    CHECK(r.out == "Message accepted for b@example.org, c@example.org: 250 OK: queued\n");
+    const std::string got = peer.next_message();
+    CHECK(contains(got, "\"to\": [\"b@example.org\", \"c@example.org\"]"));
+    CHECK(contains(got, "\"mail_options\": [\"BODY=8BITMIME\"]"));  // aiosmtpd offers 8BITMIME
+    CHECK(contains(got, "\"subject\": \"Тема письма\""));
+    CHECK(contains(got, "\"cte\": \"8bit\""));
+    CHECK(contains(got, "\"body\": \"Привет!\\n.строка с точкой\\n..две\\nend\\n\""));
+    CHECK(contains(got, "\"header_to\": \"b@example.org, c@example.org\""));
+    CHECK(contains(got, "\"has_date\": true, \"has_message_id\": true"));
+    CHECK(contains(got, "\"tls\": false"));
+    // --body-file, ASCII: 7bit, and --host/--port instead of --server.
+    l05::TempDir dir;
+    const std::string file = dir.file("body.txt", "Hello!\n");
+    auto f = run({bin("smtp_send"), "--host", "127.0.0.1", "--port", P(peer.port), "--from", "orlov@example.org", "--to",
+                  "b@example.org", "--subject", "Simple subject", "--body-file", file});
+    CHECK(f.code == 0);
+    const std::string second = peer.next_message();
+    CHECK(contains(second, "\"subject\": \"Simple subject\""));
+    CHECK(contains(second, "\"cte\": \"7bit\""));
+    CHECK(contains(second, "\"mail_options\": []"));
+    CHECK(contains(second, "\"body\": \"Hello!\\n\""));
+}
+
+TEST_CASE("smtp_send: STARTTLS and implicit TLS (--ssl) with AUTH PLAIN and LOGIN, the password from the environment or"
+          " a file, masked in --trace",
+          "[smtp][interop][tls]")
+{
+    const std::string py = l05::aiosmtpd_python();
+    if (py.empty()) {
+        std::printf("NETLAB-SKIP: python3-aiosmtpd is not installed (scripts/install-deps)\n");
+        return;
+    }
+    l05::TestCert c;
+    {
+        l05::SmtpPeer peer(py, {"--cert", c.cert, "--key", c.key, "--auth", "orlov:s3cret"});
+        auto r = l05::smtp_send(peer.port, {"--to", "b@example.org", "--body", "over STARTTLS", "--cacert", c.cert, "--user",
+                                            "orlov", "--trace"},
+                                {"SMTP_PASSWORD=s3cret"});
+        CHECK(r.code == 0);
+        CHECK(contains(r.err, "S: 250-STARTTLS\n"));
+        CHECK(contains(r.err, "C: STARTTLS\nsend("));
+        CHECK(contains(r.err, "C: AUTH PLAIN ****\n"));
+        CHECK(contains(r.err, "S: 235 2.7.0 Authentication successful\n"));
+        CHECK_FALSE(contains(r.err, "s3cret"));
+        CHECK_FALSE(contains(r.err, smtp::base64(std::string(1, '\0') + "orlov" + '\0' + "s3cret")));
+        const std::string got = peer.next_message();
+        CHECK(contains(got, "\"tls\": true"));
+        CHECK(contains(got, "\"authenticated\": true"));
+        // --password-env names another variable; a wrong password is refused with the server's words.
+        auto other = l05::smtp_send(peer.port, {"--to", "b@example.org", "--body", "x", "--cacert", c.cert, "--user", "orlov",
+                                                "--password-env", "MY_PW"},
+                                    {"MY_PW=s3cret"});
+        CHECK(other.code == 0);
+        peer.next_message();
+        auto wrong = l05::smtp_send(peer.port, {"--to", "b@example.org", "--body", "x", "--cacert", c.cert, "--user", "orlov"},
+                                    {"SMTP_PASSWORD=nope"});
+        CHECK(wrong.code == 1);
+        CHECK(wrong.err == "smtp_send: AUTH PLAIN refused: 535 5.7.8 Authentication credentials invalid\n");
+        // Without --cacert the self-signed certificate is refused; -k accepts it.
+        auto untrusted = l05::smtp_send(peer.port, {"--to", "b@example.org", "--body", "x"});
+        CHECK(untrusted.code == 1);
+        CHECK(contains(untrusted.err, "certificate verify failed"));
+        CHECK(l05::smtp_send(peer.port, {"--to", "b@example.org", "--body", "x", "-k"}).code == 0);
+        peer.next_message();
+        // --starttls never keeps the dialogue plain: aiosmtpd then refuses AUTH, and smtp_send will not send it.
+        auto never = l05::smtp_send(peer.port, {"--to", "b@example.org", "--body", "x", "--starttls", "never", "--user", "orlov"},
+                                    {"SMTP_PASSWORD=s3cret"});
+        CHECK(never.code == 1);
+        CHECK(never.err == "smtp_send: refusing to send the password without TLS (the server offered no STARTTLS)\n");
+        auto plain = l05::smtp_send(peer.port, {"--to", "b@example.org", "--body", "plain", "--starttls", "never"});
+        CHECK(plain.code == 0);
+        CHECK(contains(peer.next_message(), "\"tls\": false"));
+    }
+    {
+        l05::SmtpPeer peer(py, {"--cert", c.cert, "--key", c.key, "--auth", "orlov:s3cret", "--only-login"});
+        l05::TempDir dir;
+        const std::string pw = dir.file("pw", "s3cret\n");
+        auto r = l05::smtp_send(peer.port, {"--to", "b@example.org", "--body", "login", "--cacert", c.cert, "--user", "orlov",
+                                            "--password-file", pw, "--trace"});
+        CHECK(r.code == 0);
+        CHECK(contains(r.err, "C: AUTH LOGIN\n"));
+        CHECK(contains(r.err, "C: ****\n"));
+        CHECK_FALSE(contains(r.err, smtp::base64("s3cret")));
+        CHECK(contains(peer.next_message(), "\"authenticated\": true"));
+    }
+    {
+        l05::SmtpPeer peer(py, {"--cert", c.cert, "--key", c.key, "--implicit", "--auth", "orlov:s3cret"});
+        auto r = l05::smtp_send(peer.port, {"--ssl", "--to", "b@example.org", "--subject", "SMTP_SSL", "--body", "Привет по TLS",
+                                            "--cacert", c.cert, "--user", "orlov", "--trace"},
+                                {"SMTP_PASSWORD=s3cret"});
+        CHECK(r.code == 0);
+        CHECK_FALSE(contains(r.err, "STARTTLS"));
+        CHECK(contains(r.err, "SSL_read("));  // TLS from the first byte (aiosmtpd's session.ssl stays unset then)
+        const std::string got = peer.next_message();
+        CHECK(contains(got, "\"authenticated\": true"));
+        CHECK(contains(got, "\"body\": \"Привет по TLS\\n\""));
+        // Without --ssl the client waits for a greeting the server will only send over TLS.
+        auto plain = l05::smtp_send(peer.port, {"--to", "b@example.org", "--body", "x", "--timeout", "0.5"});
+        CHECK(plain.code == 1);
+        CHECK(plain.err == "smtp_send: no reply from the server within 500 ms\n");
+    }
+    {
+        l05::SmtpPeer peer(py, {});
+        auto r = l05::smtp_send(peer.port, {"--to", "b@example.org", "--body", "x", "--starttls", "require"});
+        CHECK(r.code == 1);
+        CHECK(r.err == "smtp_send: the server does not offer STARTTLS (--starttls require)\n");
+    }
+}
+
+TEST_CASE("smtp_send: a refused recipient, an old server (HELO, no 8BITMIME: base64), a silent server, a refused port,"
+          " usage errors",
+          "[smtp][timeouts]")
+{
+    const std::string py = l05::aiosmtpd_python();
+    if (!py.empty()) {
+        l05::SmtpPeer peer(py, {"--refuse", "b@example.org"});
+        auto r = l05::smtp_send(peer.port, {"--to", "ok@example.org", "--to", "b@example.org", "--body", "x"});
+        CHECK(r.code == 1);
+        CHECK(r.out == "");
+        CHECK(r.err == "smtp_send: RCPT TO <b@example.org> refused: 550 5.1.1 <b@example.org>: Recipient address rejected: "
+                       "User unknown\nsmtp_send: nothing was sent\n");
+    }
+    // An old server, scripted: a two-line greeting, 502 to EHLO, HELO works, no extensions at all.
+    const auto port = free_port();
+    Process old({tool("python3"), "-c",
+                 "import socket,sys\ns=socket.create_server(('127.0.0.1',int(sys.argv[1])))\nprint('ready',flush=True)\n"
+                 "c,_=s.accept(); f=c.makefile('rb')\nc.sendall(b'220-old.example ready\\r\\n220 really\\r\\n')\n"
+                 "while True:\n"
+                 "  l=f.readline()\n"
+                 "  if not l: break\n"
+                 "  w=l.split()[0].upper()\n"
+                 "  if w==b'EHLO': c.sendall(b'502 5.5.2 what?\\r\\n')\n"
+                 "  elif w==b'DATA':\n"
+                 "    c.sendall(b'354 go\\r\\n'); d=b''\n"
+                 "    while not d.endswith(b'\\r\\n.\\r\\n'): d+=f.readline()\n"
+                 "    sys.stdout.write(d.decode()); sys.stdout.flush(); c.sendall(b'250 stored\\r\\n')\n"
+                 "  elif w==b'QUIT': c.sendall(b'221 bye\\r\\n'); break\n"
+                 "  else: c.sendall(b'250 ok\\r\\n')\n",
+                 P(port)});
+    old.expect_line("ready");
+    auto r = l05::smtp_send(port, {"--to", "b@example.org", "--subject", "Тема", "--body", "Привет\n.dot", "--trace"});
+    CHECK(r.code == 0);
+    CHECK(contains(r.err, "S: 220-old.example ready\nS: 220 really\n"));
+    CHECK(contains(r.err, "S: 502 5.5.2 what?\nC: HELO "));
+    CHECK(contains(r.err, "C: MAIL FROM:<a@example.org>\n"));  // no BODY=8BITMIME: not offered
+    CHECK(r.out == "Message accepted for b@example.org: 250 stored\n");
+    old.expect_line("Content-Transfer-Encoding: base64");
+    old.expect_line("Subject: =?utf-8?b?0KLQtdC80LA=?=");
+    old.expect_line(smtp::base64("Привет\r\n.dot\r\n"));
+    CHECK(old.wait() == 0);
+
+    // A server that accepts and never says a word: --timeout bounds the wait.
+    const auto silent_port = free_port();
+    Process silent({tool("python3"), "-c",
+                    "import socket,sys\ns=socket.create_server(('127.0.0.1',int(sys.argv[1])))\n"
+                    "c=[]\nwhile True: c.append(s.accept())\n",
+                    P(silent_port)});
+    wait_listening(silent_port);
+    const auto start = std::chrono::steady_clock::now();
+    auto slow = l05::smtp_send(silent_port, {"--to", "b@example.org", "--body", "x", "--timeout", "0.3"});
+    CHECK(slow.code == 1);
+    CHECK(slow.err == "smtp_send: no reply from the server within 300 ms\n");
+    CHECK(std::chrono::steady_clock::now() - start < 5s);
+    const auto closed = free_port();
+    auto refused = l05::smtp_send(closed, {"--to", "b@example.org", "--body", "x"});
+    CHECK(refused.code == 1);
+    CHECK(refused.err == "smtp_send: connect(127.0.0.1:" + P(closed) + "): Connection refused (errno 111, ECONNREFUSED)\n");
+
+    CHECK(run({bin("smtp_send"), "--help"}).code == 0);
+    for (const std::vector<std::string>& bad : {
+             std::vector<std::string>{"--to", "b@example.org", "--body", "x"},                       // no --from
+             std::vector<std::string>{"--from", "a@x.org", "--to", "b@example.org"},                // no body
+             std::vector<std::string>{"--from", "a@x.org", "--to", "b", "--body", "x"},            // not an address
+             std::vector<std::string>{"--from", "a@x.org", "--to", "b@x.org", "--body", "x", "--starttls", "maybe"},
+             std::vector<std::string>{"--from", "a@x.org", "--to", "b@x.org", "--body", "x", "--server", "h:0"},
+             std::vector<std::string>{"--from", "a@x.org", "--to", "b@x.org", "--body", "x", "--user", "u", "--password-env",
+                                      "NETLAB_NO_SUCH_VARIABLE"},
+         }) {
+        std::vector<std::string> argv{bin("smtp_send")};
+        argv.insert(argv.end(), bad.begin(), bad.end());
+        auto u = run(argv);
+        INFO(u.err);
+        CHECK(u.code == 2);
+        CHECK(contains(u.err, "try --help"));
+    }
+}
+
+// ---- part 2's servers: the core's options, each with a value that changes the outcome -------------
+
+TEST_CASE("xmlrpc_server and rest_server: --trace, --quiet, --idle-timeout, --max-clients, IPv6 ::1",
+          "[xmlrpc][rest][cli]")
+{
+    const std::string call = xmlrpc::encode_call({"is_even", {xmlrpc::Value::integer(2)}});
+    const std::string xml_post = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(call.size()) + "\r\n\r\n" + call;
+    for (const std::string program : {"xmlrpc_server", "rest_server"}) {
+        INFO(program);
+        const std::string req = program == "xmlrpc_server" ? xml_post : l05::get("/notes");
+        const std::string method = program == "xmlrpc_server" ? "POST" : "GET";
+        {
+            Server s(program, {"--trace"});
+            CHECK(l05::ask(s.port, req, method).status == 200);
+            s.proc.expect_err_line("accept(");
+            s.stop();
+        }
+        {
+            Server s(program, {"--quiet"});
+            CHECK(l05::ask(s.port, req, method).status == 200);
+            s.stop();
+            CHECK_FALSE(contains(s.proc.err(), "HTTP/1.1\" 200"));
+        }
+        {
+            Server s(program, {"--idle-timeout", "0.3"});
+            Conn c(s.port);
+            REQUIRE(c.send(req));
+            CHECK(c.response(method).status == 200);
+            CHECK(c.closed_by_server(5s));
+        }
+        {
+            Server s(program, {"--max-clients", "1"});
+            Conn first(s.port);
+            REQUIRE(first.send(req));
+            CHECK(first.response(method).status == 200);
+            Conn second(s.port);
+            second.send(req);
+            CHECK(second.read_all() == "");
+            s.proc.expect_err_line("more than 1 clients");
+        }
+        {
+            Server s(program, {}, "::1");
+            Conn c(s.port, true);
+            REQUIRE(c.send(req));
+            CHECK(c.response(method).status == 200);
+        }
+    }
+}
+
+// ---- link_checker -----------------------------------------------------------------------------------
+
+TEST_CASE("link_checker: links from gumbo — a href, img/script src, link href, <base href>, fragments and mailto: skipped,"
+          " relative resolved, duplicates once",
+          "[link_checker][unit]")
+{
+    const auto page = http::parse_url("http://127.0.0.1:8000/dir/page.html");
+    const auto x = links::extract("<html><head><link rel=stylesheet href='s.css'></head><body>"
+                                  "<a href='a.html'>a</a><a href='#top'>t</a><a href='mailto:x@y.z'>m</a>"
+                                  "<a href='JavaScript:void(0)'>j</a><a href='ftp://h/f'>f</a><img src='../img.png'>"
+                                  "<script src='//other.test/x.js'></script><a href=' a.html '>dup</a>"
+                                  "<a href='https://example.org/p?q=1#frag'>abs</a></body></html>",
+                                  page);
+    std::string all;
+    for (const auto& u : x.urls)
+        all += u.str() + " ";
+    CHECK(all == "http://127.0.0.1:8000/dir/s.css http://127.0.0.1:8000/dir/a.html http://127.0.0.1:8000/img.png "
+                 "http://other.test/x.js https://example.org/p?q=1 ");
+    CHECK(x.skipped == 4);
+    const auto based = links::extract("<head><base href='/sub/'></head><a href='b.html'>b</a><base href='/ignored/'>", page);
+    REQUIRE(based.urls.size() == 1);
+    CHECK(based.urls[0].str() == "http://127.0.0.1:8000/sub/b.html");
+    std::string many;
+    for (int i = 0; i < 30'000; ++i)
+        many += "<div>";
+    CHECK_THROWS_AS(links::extract(many, page), links::Error);
+    CHECK(links::extract(std::string(10'000, '<'), page).urls.empty());  // not tags: parsed, nothing found
+}
+
+namespace l05 {
+
+// python3 -m http.server over a folder the test writes: good, broken, redirecting (a folder
+// without its slash), relative links, a link to a closed port, one to `silent`.
+struct LinkSite {
+    TempDir dir;
+    std::uint16_t closed = free_port();
+    std::unique_ptr<Process> server;
+    std::uint16_t port = free_port();
+    explicit LinkSite(const std::string& extra = "")
+    {
+        dir.file("index.html", "<html><head><link href=\"style.css\" rel=\"stylesheet\"></head><body>\n"
+                               "<a href=\"good.html\">good</a> <a href=\"missing.html\">missing</a> <a href=\"folder\">redirects</a>\n"
+                               "<a href=\"#top\">fragment</a> <a href=\"mailto:a@example.org\">mail</a>\n"
+                               "<img src=\"img/pic.png\"> <a href=\"http://127.0.0.1:" + P(closed) + "/\">closed</a> <a href=\"good.html\">dup</a>\n" +
+                                   extra + "</body></html>\n");
+        dir.file("good.html", "<a href=\"index.html\">back</a> <a href=\"deeper-missing.html\">x</a>");
+        dir.file("style.css", "p {}");
+        dir.file("img/pic.png", "png");
+        dir.file("folder/index.html", "<p>folder</p>");
+        server = std::make_unique<Process>(std::vector<std::string>{tool("python3"), "-m", "http.server", P(port), "--bind", "127.0.0.1",
+                                                                    "--directory", dir.str()});
+        wait_listening(port);
+    }
+    std::string url(const std::string& path = "/") const { return "http://127.0.0.1:" + P(port) + path; }
+};
+
+}  // namespace l05
+
+TEST_CASE("link_checker: a local site (python3 -m http.server) — good, broken, redirecting, relative links, a closed port",
+          "[link_checker][interop][python]")
+{
+    l05::LinkSite site;
+    auto r = run({bin("link_checker"), site.url()});
+    CHECK(r.code == 1);
+    CHECK(r.err == "");
+    CHECK(r.out == "  200 " + site.url("/style.css") + "\n"
+                   "  200 " + site.url("/good.html") + "\n"
+                   "  404 " + site.url("/missing.html") + "\n"
+                   "  200 " + site.url("/folder") + " (→ " + site.url("/folder/") + ")\n"
+                   "  200 " + site.url("/img/pic.png") + "\n"
+                   "  ERR http://127.0.0.1:" + P(site.closed) + "/ (connect(127.0.0.1:" + P(site.closed) +
+                   "): Connection refused (errno 111, ECONNREFUSED))\n"
+                   "6 links checked (2 skipped): 4 ok, 2 broken\n");
+    // A page whose links all work: exit 0.
+    auto good = run({bin("link_checker"), site.url("/folder/")});
+    CHECK(good.code == 0);
+    CHECK(good.out == "0 links checked (0 skipped): 0 ok, 0 broken\n");
+    auto back = run({bin("link_checker"), site.url("/good.html")});
+    CHECK(back.code == 1);
+    CHECK(contains(back.out, "  404 " + site.url("/deeper-missing.html") + "\n"));
+    // --depth 1 also checks good.html's links (index.html is new as a URL; deeper-missing is broken).
+    auto deep = run({bin("link_checker"), "--depth", "1", site.url()});
+    CHECK(deep.code == 1);
+    CHECK(contains(deep.out, "  200 " + site.url("/index.html") + "\n  404 " + site.url("/deeper-missing.html") + "\n"));
+    CHECK(deep.out.ends_with("8 links checked (2 skipped): 5 ok, 3 broken\n"));
+}
+
+TEST_CASE("link_checker: --concurrency checks links in parallel, --timeout bounds a server that never answers, errors",
+          "[link_checker][timeouts]")
+{
+    // A server that accepts and never answers, and reports how many connections it holds at once.
+    const auto sport = free_port();
+    Process silent({tool("python3"), "-c",
+                    "import socket,sys,select\ns=socket.create_server(('127.0.0.1',int(sys.argv[1])))\n"
+                    "print('ready',flush=True)\nheld=[]; peak=0\n"
+                    "while True:\n"
+                    "  r,_,_=select.select([s]+held,[],[])\n"
+                    "  for x in sorted(r, key=lambda x: x is s):\n"
+                    "    if x is s:\n"
+                    "      c,_=s.accept(); held.append(c)\n"
+                    "      if len(held)>peak: peak=len(held); print('peak',peak,flush=True)\n"
+                    "    elif not x.recv(4096): held.remove(x); x.close()\n",
+                    P(sport)});
+    silent.expect_line("ready");
+    std::string extra;
+    for (const char* name : {"a", "b", "c", "d"})
+        extra += "<a href=\"http://127.0.0.1:" + P(sport) + "/" + name + "\">" + name + "</a>\n";
+    l05::LinkSite site(extra);
+    auto par = run({bin("link_checker"), "--concurrency", "10", "--timeout", "1", site.url()});
+    CHECK(par.code == 1);
+    silent.expect_line("peak 4");  // the four silent links were waited for at once
+    CHECK(contains(par.out, "  ERR http://127.0.0.1:" + P(sport) + "/a (no answer from http://127.0.0.1:" + P(sport) + " within 1000 ms)\n"));
+    CHECK(par.out.ends_with("10 links checked (2 skipped): 4 ok, 6 broken\n"));
+    const auto start = std::chrono::steady_clock::now();
+    auto serial = run({bin("link_checker"), "--concurrency", "1", "--timeout", "0.3", site.url()});
+    CHECK(serial.code == 1);
+    CHECK(std::chrono::steady_clock::now() - start >= 1200ms);  // one at a time: 4 × 0.3 s at least
+    CHECK_FALSE(contains(silent.out(), "peak 5"));
+
+    auto unreachable = run({bin("link_checker"), "http://127.0.0.1:" + P(site.closed) + "/"});
+    CHECK(unreachable.code == 1);
+    CHECK(unreachable.err == "link_checker: cannot fetch http://127.0.0.1:" + P(site.closed) + "/: connect(127.0.0.1:" +
+                                 P(site.closed) + "): Connection refused (errno 111, ECONNREFUSED)\n");
+    auto missing = run({bin("link_checker"), site.url("/missing.html")});
+    CHECK(missing.code == 1);
+    CHECK(missing.err == "link_checker: cannot fetch " + site.url("/missing.html") + ": status 404\n");
+    CHECK(run({bin("link_checker"), "--help"}).code == 0);
+    CHECK(run({bin("link_checker")}).code == 2);
+    CHECK(run({bin("link_checker"), "ftp://x/"}).code == 2);
+    CHECK(run({bin("link_checker"), "--concurrency", "0", site.url()}).code == 2);
+    CHECK(run({bin("link_checker"), "--depth", "9", site.url()}).code == 2);
+    CHECK(run({bin("link_checker"), "--timeout", "0", site.url()}).code == 2);
 }
