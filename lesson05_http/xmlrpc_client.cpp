@@ -28,6 +28,9 @@
 #include "common/json.hpp"
 
 #include <iostream>
+#include <set>
+#include <string>
+#include <vector>
 
 namespace {
 
@@ -105,6 +108,37 @@ private:
     http::Client client_;
 };
 
+// The ARGs after METHOD, taken out of argv before the common command line sees it: it refuses
+// words left over after its positional ones (URL, METHOD), and a vector option would split a
+// JSON array at its commas. Words count as URL and METHOD until two are seen; after "--" every
+// word is one (so an argument may start with '-').
+std::vector<std::string> take_call_arguments(int& argc, char** argv)
+{
+    static const std::set<std::string> with_value{"--host", "--port", "-p", "--timeout", "--url", "--method"};
+    std::vector<std::string> call_args;
+    int kept = 1, words = 0;
+    bool options_over = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (!options_over && a == "--") {
+            options_over = true;
+        } else if (!options_over && a.size() > 1 && a[0] == '-') {
+            argv[kept++] = argv[i];
+            if (with_value.count(a) && i + 1 < argc)
+                argv[kept++] = argv[++i];
+            continue;
+        } else if (words == 2) {
+            call_args.push_back(a);
+            continue;
+        } else {
+            ++words;
+        }
+        argv[kept++] = argv[i];
+    }
+    argc = kept;
+    return call_args;
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
@@ -119,6 +153,7 @@ int main(int argc, char** argv)
         // The arguments are the words after METHOD (cxxopts would split a vector option's values
         // at commas, and a JSON array has commas); "--" before them lets one start with '-'.
         cli.positional({"url", "method"}, "[URL [METHOD [ARG...]]]");
+        const auto call_args = take_call_arguments(argc, argv);
         auto args = cli.parse(argc, argv);
 
         const std::string text = args.count("url") ? args["url"].as<std::string>()
@@ -131,7 +166,7 @@ int main(int argc, char** argv)
             throw netlab::UsageError(e.what());
         }
         std::vector<Value> params;
-        for (const auto& a : args.unmatched())
+        for (const auto& a : call_args)
             params.push_back(argument(a));
 
         http::ClientOptions options;

@@ -2813,3 +2813,132 @@ TEST_CASE("link_checker: --concurrency checks links in parallel, --timeout bound
     CHECK(run({bin("link_checker"), "--depth", "9", site.url()}).code == 2);
     CHECK(run({bin("link_checker"), "--timeout", "0", site.url()}).code == 2);
 }
+
+// ============================================================================ the graders' rules
+// tests/support/rules.hpp, tests/README.md (issue 16): every program's runtime-error exit status,
+// every server's stop on SIGINT/SIGTERM, and the options no test above gives a value that changes
+// the outcome. Kept at the end of the file, in one block, so that merges stay easy.
+#include "support/rules.hpp"
+
+namespace l05_rules {
+using rules::Fault;
+
+const std::string kBusy = "Address already in use (errno 98, EADDRINUSE)";
+const std::string kRefused = "Connection refused (errno 111, ECONNREFUSED)";
+
+const std::vector<rules::RuntimeError> kRuntimeErrors{
+    {"router_server", {}, Fault::tcp_busy, kBusy},
+    {"hello_server", {}, Fault::tcp_busy, kBusy},
+    {"request_dump_server", {}, Fault::tcp_busy, kBusy},
+    {"file_server", {}, Fault::tcp_busy, kBusy},
+    {"xmlrpc_server", {}, Fault::tcp_busy, kBusy},
+    {"rest_server", {}, Fault::tcp_busy, kBusy},
+    {"http_get", {"http://127.0.0.1:{port}/"}, Fault::nobody, kRefused},
+    {"xmlrpc_client", {}, Fault::nobody, kRefused},
+    {"rest_client", {}, Fault::nobody, kRefused},
+    {"smtp_send", {"--from", "a@example.org", "--to", "b@example.org", "--body", "x"}, Fault::nobody, kRefused},
+    {"link_checker", {"http://127.0.0.1:{port}/"}, Fault::nobody, kRefused},
+};
+
+// Each client's timeout: a listener that never accepts and never answers. http_get has no
+// --timeout: --max-time bounds its whole transfer.
+const std::vector<rules::RuntimeError> kClientTimeouts{
+    {"http_get", {"--max-time", "0.3", "http://127.0.0.1:{port}/"}, Fault::tcp_busy, "operation timed out after 300 ms"},
+    {"xmlrpc_client", {"--timeout", "0.3"}, Fault::tcp_busy, "within 300 ms"},
+    {"rest_client", {"--timeout", "0.3"}, Fault::tcp_busy, "within 300 ms"},
+    {"smtp_send", {"--timeout", "0.3", "--from", "a@example.org", "--to", "b@example.org", "--body", "x"}, Fault::tcp_busy,
+     "no reply from the server within 300 ms"},
+    {"link_checker", {"--timeout", "0.3", "http://127.0.0.1:{port}/"}, Fault::tcp_busy, "within 300 ms"},
+};
+
+// file_server serves the test's current directory (its default).
+const std::vector<rules::Served> kServers{
+    {"router_server"}, {"router_server", {"--naive"}}, {"hello_server"},  {"hello_server", {"--cherrypy"}},
+    {"request_dump_server"}, {"file_server"},          {"xmlrpc_server"}, {"rest_server"},
+    {"rest_server", {"--allow-origin", "*"}},
+};
+}  // namespace l05_rules
+
+TEST_CASE("rules: every lesson05 program's runtime error exits 1 with one line naming the call, also with --trace",
+          "[rules]")
+{
+    for (const auto& row : l05_rules::kRuntimeErrors)
+        DYNAMIC_SECTION(row.program) { rules::check(row); }
+}
+
+TEST_CASE("rules: every lesson05 client's --timeout ends a wait for a silent server, exit 1", "[rules]")
+{
+    for (const auto& row : l05_rules::kClientTimeouts)
+        DYNAMIC_SECTION(row.program) { rules::check(row); }
+}
+
+TEST_CASE("rules: every lesson05 server stops within 2 s of SIGINT and SIGTERM with status 0, idle and with a client",
+          "[rules]")
+{
+    for (const auto& row : l05_rules::kServers)
+        DYNAMIC_SECTION(rules::name(row)) { rules::check(row); }
+}
+
+namespace l05_rules {
+// A request each server answers (2xx to 5xx) on a connection it keeps open: HTTP/1.1, no body
+// (xmlrpc_server answers GET with 501, as SimpleXMLRPCServer does, and keeps the connection).
+std::string kept_request(const std::string& program) { return l05::get(program == "rest_server" ? "/notes" : "/"); }
+// The head of a POST whose body is 11 bytes, to the path the server takes POSTs on.
+std::string post_11(const std::string& program)
+{
+    return std::string("POST ") + (program == "rest_server" ? "/notes" : "/") +
+           " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n";
+}
+const std::vector<std::string> kAllServers{"router_server", "hello_server", "request_dump_server",
+                                           "file_server",   "xmlrpc_server", "rest_server"};
+}  // namespace l05_rules
+
+TEST_CASE("servers: --max-clients 1 turns the second client away, --quiet drops the access log, --max-body 10 gives 413,"
+          " on every server (without them: served, logged, taken)",
+          "[servers][cli]")
+{
+    l05::TempDir dir;
+    for (const auto& program : l05_rules::kAllServers) {
+        DYNAMIC_SECTION(program)
+        {
+            {
+                l05::AnyServer s(program, dir.str(), {"--max-clients", "1", "--quiet", "--max-body", "10"});
+                Conn first(s.server.port);
+                REQUIRE(first.send(l05_rules::kept_request(program)));
+                CHECK(first.response().status < 600);  // taken: the server counts it now
+                Conn second(s.server.port);
+                second.send(l05_rules::kept_request(program));
+                CHECK(second.read_all() == "");  // closed without an answer
+                s.server.proc.expect_err_line("more than 1 clients");
+                REQUIRE(first.send(l05_rules::post_11(program)));
+                CHECK(first.response("POST").status == 413);
+                s.server.stop();
+                CHECK_FALSE(contains(s.server.proc.err(), "HTTP/1.1\" "));  // no access-log line at all
+            }
+            {
+                l05::AnyServer s(program, dir.str());  // the defaults: 10000 clients, a log, 1 MiB bodies
+                Conn first(s.server.port);
+                REQUIRE(first.send(l05_rules::kept_request(program)));
+                CHECK(first.response().status < 600);
+                Conn second(s.server.port);
+                REQUIRE(second.send(l05_rules::kept_request(program)));
+                CHECK(second.response().status < 600);
+                REQUIRE(first.send(l05_rules::post_11(program) + "{\"a\": \"bc\"}"));
+                CHECK(first.response("POST").status != 413);
+                s.server.proc.expect_err_line(" - - [");  // the access log
+                s.server.stop();
+            }
+        }
+    }
+}
+
+TEST_CASE("rest_client: a URL argument picks the server instead of --host/--port", "[rest][cli]")
+{
+    Server s("rest_server");
+    // --port names a port nobody listens on: only the URL can reach the server.
+    auto r = run({bin("rest_client"), "--host", "127.0.0.1", "--port", P(free_port()), l05::url(s.port)});
+    CHECK(r.code == 0);
+    CHECK(contains(r.out, "> POST /notes HTTP/1.1\n"));
+    CHECK(contains(r.out, "< HTTP/1.1 201 Created   (2xx success)\n"));
+    s.stop();
+}
