@@ -21,10 +21,10 @@ Cli::Cli(std::string program, std::string summary, std::string default_host, std
 {
     options_.set_width(100);
     g_program = std::move(program);
-    options_.add_options()                                                       //
-        ("host", "host name or address (IPv4 or IPv6)", cxxopts::value<std::string>()->default_value(default_host))
-        ("p,port", "TCP/UDP port", cxxopts::value<std::string>()->default_value(std::to_string(default_port)))
-        ("trace", "narrate every socket call on stderr")
+    options_.add_options()                                                                                           //
+        ("host", "host name or address (IPv4 or IPv6)", cxxopts::value<std::string>()->default_value(default_host))  //
+        ("p,port", "TCP/UDP port", cxxopts::value<std::string>()->default_value(std::to_string(default_port)))       //
+        ("trace", "narrate every socket call on stderr")                                                             //
         ("h,help", "show this help");
 }
 
@@ -61,8 +61,8 @@ long parse_number(const std::string& name, const std::string& text, long min, lo
         used = 0;
     }
     if (used == 0 || used != text.size() || value < min || value > max)
-        throw UsageError("--" + name + " must be a whole number from " + std::to_string(min) + " to " +
-                         std::to_string(max) + ", not '" + text + "'");
+        throw UsageError("--" + name + " must be a whole number from " + std::to_string(min) + " to " + std::to_string(max) +
+                         ", not '" + text + "'");
     return value;
 }
 

@@ -24,15 +24,11 @@ SysError::SysError(std::string call, int err)
 }
 
 ResolveError::ResolveError(const std::string& what_was_resolved, int eai)
-    : std::runtime_error("getaddrinfo(" + what_was_resolved + "): " + gai_strerror(eai) + " (EAI " +
-                         std::to_string(eai) + ")"),
+    : std::runtime_error("getaddrinfo(" + what_was_resolved + "): " + gai_strerror(eai) + " (EAI " + std::to_string(eai) + ")"),
       eai_(eai)
 {
 }
 
-void throw_sys(const std::string& call, int err)
-{
-    throw SysError(call, err);
-}
+void throw_sys(const std::string& call, int err) { throw SysError(call, err); }
 
 }  // namespace netlab

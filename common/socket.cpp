@@ -96,8 +96,7 @@ std::string Endpoint::python() const
     return text + ")";
 }
 
-std::vector<AddrInfo> resolve(const std::string& host, const std::string& port, int socktype, bool passive,
-                              int family)
+std::vector<AddrInfo> resolve(const std::string& host, const std::string& port, int socktype, bool passive, int family)
 {
     addrinfo hints{};
     hints.ai_family = family;
@@ -158,7 +157,7 @@ bool on_signal_thread() { return g_handlers && std::this_thread::get_id() == g_s
 
 void install_stop_handlers()
 {
-    struct sigaction sa{};
+    struct sigaction sa {};
     sa.sa_handler = on_stop_signal;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, nullptr);
@@ -459,8 +458,8 @@ std::size_t send_to(int fd, std::string_view data, const Endpoint& to)
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
-            fail("sendto(" + fdstr(fd) + ", " + std::to_string(data.size()) + ", " + to.str() + ")",
-                 "sendto(" + to.str() + ")", errno);
+            fail("sendto(" + fdstr(fd) + ", " + std::to_string(data.size()) + ", " + to.str() + ")", "sendto(" + to.str() + ")",
+                 errno);
         trace("sendto(", fd, ", ", data.size(), ", ", to, ") = ", n);
         return static_cast<std::size_t>(n);
     }

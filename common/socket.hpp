@@ -91,11 +91,11 @@ struct AddrInfo {
 
 // getaddrinfo for host/port. An empty host means "every interface" for passive (server) use,
 // as '' does in the lectures' bind(('', port)). Throws ResolveError.
-std::vector<AddrInfo> resolve(const std::string& host, const std::string& port, int socktype,
-                              bool passive = false, int family = AF_UNSPEC);
+std::vector<AddrInfo> resolve(const std::string& host, const std::string& port, int socktype, bool passive = false,
+                              int family = AF_UNSPEC);
 
-std::string family_name(int family);    // AF_INET
-std::string socktype_name(int type);    // SOCK_STREAM
+std::string family_name(int family);  // AF_INET
+std::string socktype_name(int type);  // SOCK_STREAM
 
 // ---- stop signals and waiting ------------------------------------------------------------------
 // Servers call this once: SIGINT/SIGTERM then make the next (or current) wait throw Stopped.

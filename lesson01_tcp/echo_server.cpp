@@ -80,8 +80,7 @@ void serve_logged(int listener, int timeout_ms)
 int main(int argc, char** argv)
 {
     return netlab::run([&] {
-        netlab::Cli cli("echo_server", "Echo server in the three variants of the lectures (000, 002, 003)",
-                        "127.0.0.1", 5000);
+        netlab::Cli cli("echo_server", "Echo server in the three variants of the lectures (000, 002, 003)", "127.0.0.1", 5000);
         cli.add()("variant", "basic (lecture 000, port 5000), stream (002, port 65432) or logged (003, port 30000)",
                   cxxopts::value<std::string>()->default_value("basic"));
         cli.add_timeout(30);

@@ -25,7 +25,6 @@
 
 #include <iostream>
 
-
 int main(int argc, char** argv)
 {
     return netlab::run([&]() -> int {
@@ -50,7 +49,8 @@ int main(int argc, char** argv)
             for (bool progress = true; progress;) {
                 progress = false;
                 if (new_msg && full_msg.size() >= framing::kHeaderSize) {
-                    std::cout << "new msg len: " << netlab::python_bytes(std::string_view(full_msg).substr(0, framing::kHeaderSize)) << "\n";
+                    std::cout << "new msg len: "
+                              << netlab::python_bytes(std::string_view(full_msg).substr(0, framing::kHeaderSize)) << "\n";
                     msglen = framing::parse_header(std::string_view(full_msg).substr(0, framing::kHeaderSize));
                     new_msg = false;
                 }

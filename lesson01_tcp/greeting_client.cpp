@@ -13,8 +13,7 @@
 int main(int argc, char** argv)
 {
     return netlab::run([&] {
-        netlab::Cli cli("greeting_client", "Connects and prints what the server sends (lecture 001)",
-                        "127.0.0.1", 12345);
+        netlab::Cli cli("greeting_client", "Connects and prints what the server sends (lecture 001)", "127.0.0.1", 12345);
         cli.add_timeout(10);  // how long to wait for the server; like every --timeout, above 0
         cli.parse(argc, argv);
         const int timeout_ms = cli.timeout_ms();

@@ -15,8 +15,7 @@
 int main(int argc, char** argv)
 {
     return netlab::run([&] {
-        netlab::Cli cli("greeting_server", "Greets every client, then closes its connection (lecture 001)",
-                        "127.0.0.1", 12345);
+        netlab::Cli cli("greeting_server", "Greets every client, then closes its connection (lecture 001)", "127.0.0.1", 12345);
         cli.add_timeout(10);
         cli.parse(argc, argv);
         netlab::install_stop_handlers();
@@ -34,9 +33,8 @@ int main(int argc, char** argv)
             netlab::Fd conn = netlab::accept_from(listener.get(), &peer);
             std::cout << "Server got connection from " << peer.python() << "\n";
             // A client that vanished must not take the server down with it: log and go on.
-            netlab::serve_client(peer.python(), [&] {
-                netlab::send_all(conn.get(), "Thank you for the connection", cli.timeout_ms());
-            });
+            netlab::serve_client(peer.python(),
+                                 [&] { netlab::send_all(conn.get(), "Thank you for the connection", cli.timeout_ms()); });
         }  // conn closes here, at the end of each iteration
     });
 }

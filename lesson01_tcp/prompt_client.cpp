@@ -17,8 +17,7 @@
 int main(int argc, char** argv)
 {
     return netlab::run([&] {
-        netlab::Cli cli("prompt_client", "Interactive client on one persistent connection (lecture 000)",
-                        "127.0.0.1", 5000);
+        netlab::Cli cli("prompt_client", "Interactive client on one persistent connection (lecture 000)", "127.0.0.1", 5000);
         cli.add_timeout(10);
         cli.parse(argc, argv);
 

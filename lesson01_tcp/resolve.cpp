@@ -24,10 +24,7 @@ std::string python_family(int family)
     return "<AddressFamily." + netlab::family_name(family) + ": " + std::to_string(family) + ">";
 }
 
-std::string python_socktype(int type)
-{
-    return "<SocketKind." + netlab::socktype_name(type) + ": " + std::to_string(type) + ">";
-}
+std::string python_socktype(int type) { return "<SocketKind." + netlab::socktype_name(type) + ": " + std::to_string(type) + ">"; }
 
 void reverse_lookup(const std::string& address)
 {
@@ -55,8 +52,8 @@ int main(int argc, char** argv)
 {
     return netlab::run([&] {
         netlab::Cli cli("resolve", "getaddrinfo, reverse lookup and gethostname (lecture 000)", "localhost", 80);
-        cli.add()("name", "host name to look up (instead of --host)", cxxopts::value<std::string>())  //
-            ("service", "port or service name (instead of --port)", cxxopts::value<std::string>())       //
+        cli.add()("name", "host name to look up (instead of --host)", cxxopts::value<std::string>())       //
+            ("service", "port or service name (instead of --port)", cxxopts::value<std::string>())         //
             ("reverse", "reverse lookup of an IP address (gethostbyaddr)", cxxopts::value<std::string>())  //
             ("hostname", "print this machine's host name (gethostname)");
         cli.positional({"name", "service"}, "[HOST [PORT]]");

@@ -62,8 +62,8 @@ std::string without_line_end(std::string text)
 int main(int argc, char** argv)
 {
     return netlab::run([&] {
-        netlab::Cli cli("reverse_server", "Reusable sequential server that reverses each message (lecture 004)",
-                        "0.0.0.0", 33333);
+        netlab::Cli cli("reverse_server", "Reusable sequential server that reverses each message (lecture 004)", "0.0.0.0",
+                        33333);
         cli.add_timeout(60);
         cli.parse(argc, argv);
         netlab::install_stop_handlers();
@@ -77,7 +77,7 @@ int main(int argc, char** argv)
             const std::string who = peer.ip() + ":" + std::to_string(peer.port());
             netlab::serve_client(peer.python(), [&] {
                 netlab::keep_alive(sock.get());  // a client that vanished is noticed in seconds (socket.hpp)
-                std::string pending;  // a letter cut in half by recv() waits for its other half
+                std::string pending;             // a letter cut in half by recv() waits for its other half
                 char buf[1024];
                 while (const std::size_t n = netlab::recv_some(sock.get(), buf, sizeof buf, cli.timeout_ms())) {
                     pending.append(buf, n);

@@ -49,8 +49,8 @@ int main(int argc, char** argv)
         const std::string reply = netlab::recv_until_eof(sock.get(), 64, cli.timeout_ms());
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-        std::cout << "sent " << sent << " bytes in " << calls << " send() calls of up to " << chunk << " bytes ("
-                  << partial << " partial)\n";
+        std::cout << "sent " << sent << " bytes in " << calls << " send() calls of up to " << chunk << " bytes (" << partial
+                  << " partial)\n";
         std::cout << "server received " << (reply.empty() ? "nothing" : reply.substr(0, reply.find('\n')) + " bytes") << "\n";
         char rate[64];
         std::snprintf(rate, sizeof rate, "%.1f", seconds > 0 ? sent / seconds / 1e6 : 0.0);

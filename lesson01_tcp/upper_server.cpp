@@ -26,7 +26,7 @@ void serve_one_until_eof(int listener, int timeout_ms)
     netlab::Fd conn = netlab::accept_from(listener, &peer);
     std::cout << "connected: " << peer.python() << "\n";
     netlab::keep_alive(conn.get());  // a client that vanished is noticed in seconds (socket.hpp)
-    std::string pending;  // bytes of a letter whose rest has not arrived yet
+    std::string pending;             // bytes of a letter whose rest has not arrived yet
     char buf[1024];
     while (const std::size_t n = netlab::recv_some(conn.get(), buf, sizeof buf, timeout_ms)) {
         pending.append(buf, n);
@@ -60,8 +60,10 @@ void serve_per_request(int listener, int timeout_ms)
 int main(int argc, char** argv)
 {
     return netlab::run([&] {
-        netlab::Cli cli("upper_server", "Uppercase echo: one client until EOF (lecture 004) or one request per "
-                                        "connection (--per-request, lecture 000)", "0.0.0.0", 9090);
+        netlab::Cli cli("upper_server",
+                        "Uppercase echo: one client until EOF (lecture 004) or one request per "
+                        "connection (--per-request, lecture 000)",
+                        "0.0.0.0", 9090);
         cli.add()("per-request", "lecture 000's socketserver variant: localhost:5000, one request per connection");
         cli.add_timeout(30);
         auto args = cli.parse(argc, argv);

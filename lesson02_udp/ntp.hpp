@@ -41,8 +41,7 @@ inline double to_unix_seconds(Timestamp t)
 {
     const std::uint32_t seconds = static_cast<std::uint32_t>(t >> 32);
     const double fraction = static_cast<double>(t & 0xffffffffu) / 4294967296.0;
-    const std::int64_t era_seconds = (seconds & 0x80000000u) ? std::int64_t{seconds}
-                                                             : std::int64_t{seconds} + 4294967296LL;
+    const std::int64_t era_seconds = (seconds & 0x80000000u) ? std::int64_t{seconds} : std::int64_t{seconds} + 4294967296LL;
     return static_cast<double>(era_seconds - kUnixEpoch) + fraction;
 }
 
@@ -132,8 +131,8 @@ private:
 
 inline std::string mode_name(int mode)
 {
-    static constexpr const char* names[] = {"reserved",  "symmetric active", "symmetric passive", "client",
-                                            "server",    "broadcast",        "control message",   "private"};
+    static constexpr const char* names[] = {"reserved", "symmetric active", "symmetric passive", "client",
+                                            "server",   "broadcast",        "control message",   "private"};
     return names[mode & 7];
 }
 
@@ -180,8 +179,7 @@ inline std::string hex(Timestamp t)
 inline std::string reply_problem(std::string_view data, const std::optional<Packet>& p, Timestamp sent)
 {
     if (!p)
-        return std::to_string(data.size()) + " bytes, shorter than the " + std::to_string(kPacketSize) +
-               "-byte SNTP header";
+        return std::to_string(data.size()) + " bytes, shorter than the " + std::to_string(kPacketSize) + "-byte SNTP header";
     if (p->mode != kServer)
         return "mode " + std::to_string(p->mode) + " (" + mode_name(p->mode) + "), expected 4 (server)";
     if (p->version == 0)  // RFC 4330 §5: "discard the server message if ... the VN field is zero"

@@ -43,8 +43,8 @@ struct Server {
     std::string port;
     netlab::Endpoint address;  // where we send (IPv4 in ::ffff: form on a dual-stack socket)
     netlab::Endpoint shown;    // the address as resolved, for messages
-    ntp::Timestamp sent = 0;  // our transmit timestamp T1: the reply must echo it
-    std::string rejected;  // why its last reply was refused, if one was
+    ntp::Timestamp sent = 0;   // our transmit timestamp T1: the reply must echo it
+    std::string rejected;      // why its last reply was refused, if one was
 };
 
 // "host", "host:port", "[v6]:port" or a bare IPv6 address ("::1", whose colons are not a port).
@@ -116,8 +116,8 @@ void print_reply(const netlab::Endpoint& from, const ntp::Packet& p, ntp::Timest
     std::snprintf(numbers, sizeof numbers, "\toffset %+.6f s, round-trip delay %.6f s\n", offset, delay);
     std::cout << "Response received from: " << from.python() << "\n"
               << "\tTime=" << ntp::ctime(ntp::to_unix_seconds(p.transmit)) << "\n"
-              << "\tleap " << int{p.leap} << " (" << ntp::leap_name(p.leap) << "), version " << int{p.version}
-              << ", mode " << int{p.mode} << " (" << ntp::mode_name(p.mode) << "), stratum " << int{p.stratum} << "\n"
+              << "\tleap " << int{p.leap} << " (" << ntp::leap_name(p.leap) << "), version " << int{p.version} << ", mode "
+              << int{p.mode} << " (" << ntp::mode_name(p.mode) << "), stratum " << int{p.stratum} << "\n"
               << numbers;
 }
 
@@ -177,8 +177,7 @@ void collect_replies(int sock, std::vector<Server*>& waiting, int timeout_ms)
 int main(int argc, char** argv)
 {
     return netlab::run([&]() -> int {
-        netlab::Cli cli("sntp_client", "Asks SNTP servers for the time (lecture 003, RFC 4330)", "2.ru.pool.ntp.org",
-                        123);
+        netlab::Cli cli("sntp_client", "Asks SNTP servers for the time (lecture 003, RFC 4330)", "2.ru.pool.ntp.org", 123);
         cli.add()("servers", "ask several servers through one socket: a,b:port,[::1]:port (instead of --host)",
                   cxxopts::value<std::string>());
         cli.add_timeout(0.9);
@@ -240,8 +239,8 @@ int main(int argc, char** argv)
         collect_replies(sock.get(), waiting, cli.timeout_ms());
 
         for (const Server* s : waiting) {
-            std::cout << "No " << (s->rejected.empty() ? "reply" : "valid reply") << " from " << s->shown.python()
-                      << " within " << cli.timeout_ms() / 1000.0 << " s\n";
+            std::cout << "No " << (s->rejected.empty() ? "reply" : "valid reply") << " from " << s->shown.python() << " within "
+                      << cli.timeout_ms() / 1000.0 << " s\n";
             ++failed;
         }
         if (failed > 0) {

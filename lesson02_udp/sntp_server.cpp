@@ -64,16 +64,15 @@ int main(int argc, char** argv)
                 continue;
             }
             if (request->mode != ntp::kClient) {
-                std::cout << "Ignored a mode " << int{request->mode} << " (" << ntp::mode_name(request->mode)
-                          << ") packet from " << client.python() << "\n";
+                std::cout << "Ignored a mode " << int{request->mode} << " (" << ntp::mode_name(request->mode) << ") packet from "
+                          << client.python() << "\n";
                 continue;
             }
             ntp::Packet reply = answer(*request, received, stratum);
             reply.transmit = ntp::now();  // as late as possible: the client measures the delay from it
             const auto bytes = reply.encode();
             netlab::serve_client(client.python(), [&] {
-                netlab::send_to(sock.get(), std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
-                                client);
+                netlab::send_to(sock.get(), std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), client);
                 std::cout << "Answered " << client.python() << " (version " << int{request->version} << ")\n";
             });
         }

@@ -39,8 +39,7 @@ std::string seconds(int ms) { return (std::ostringstream() << ms / 1000.0).str()
 void unconnected(const std::string& host, std::uint16_t port, int timeout_ms)
 {
     auto [target, sock] = lesson02::udp_target(host, port);
-    std::cout << "unconnected: local address before sendto: " << netlab::local_endpoint(sock.get()).str()
-              << " (no port yet)\n";
+    std::cout << "unconnected: local address before sendto: " << netlab::local_endpoint(sock.get()).str() << " (no port yet)\n";
     const std::size_t sent = netlab::send_to(sock.get(), kRequest, target);
     std::cout << "unconnected: sendto " << target.str() << ": " << sent << " bytes sent, no error\n";
     std::cout << "unconnected: local address after sendto: " << netlab::local_endpoint(sock.get()).str()
@@ -84,8 +83,7 @@ int main(int argc, char** argv)
 {
     return netlab::run([&] {
         netlab::Cli cli("udp_connected_client",
-                        "Sends to a closed UDP port from an unconnected and a connected socket (lecture 003)",
-                        "127.0.0.1", 125);
+                        "Sends to a closed UDP port from an unconnected and a connected socket (lecture 003)", "127.0.0.1", 125);
         cli.add()("mode", "both, unconnected or connected", cxxopts::value<std::string>()->default_value("both"));
         cli.add_timeout(0.9);
         auto args = cli.parse(argc, argv);

@@ -28,13 +28,13 @@ int main(int argc, char** argv)
         cli.add()("buffer", "recvfrom() buffer size in bytes (the lecture uses 2048)",
                   cxxopts::value<std::string>()->default_value("65535"));
         auto args = cli.parse(argc, argv);
-        const auto buffer_size =
-            static_cast<std::size_t>(netlab::parse_number("buffer", args["buffer"].as<std::string>(), 1, 65535));
+        const auto buffer_size = static_cast<std::size_t>(
+            netlab::parse_number("buffer", args["buffer"].as<std::string>(), 1, 65535));
         netlab::install_stop_handlers();
 
         // The lecture binds '' (every interface) and prints it as such.
-        std::cout << "Starting up UDP echo server on " << (cli.host().empty() ? "" : cli.host() + " ") << "port "
-                  << cli.port() << "\n";
+        std::cout << "Starting up UDP echo server on " << (cli.host().empty() ? "" : cli.host() + " ") << "port " << cli.port()
+                  << "\n";
         // udp_bind: socket + bind, as udp_thanks_server spells them out
         netlab::Fd sock = lesson02::udp_bind(cli.host(), cli.port());
         std::vector<char> data(buffer_size);

@@ -58,8 +58,8 @@ int report(int code, const std::string& message)
 int main(int argc, char** argv)
 {
     return netlab::run([&]() -> int {
-        netlab::Cli cli("udp_prompt_client", "Sends each typed line as a datagram, prints the reply (lecture 004)",
-                        "localhost", 8888);
+        netlab::Cli cli("udp_prompt_client", "Sends each typed line as a datagram, prints the reply (lecture 004)", "localhost",
+                        8888);
         cli.add_timeout(5);
         cli.parse(argc, argv);
 

@@ -17,14 +17,12 @@
 int main(int argc, char** argv)
 {
     return netlab::run([&] {
-        netlab::Cli cli("udp_thanks_client", "Sends one datagram and prints the answer (lecture 001)", "127.0.0.1",
-                        12345);
+        netlab::Cli cli("udp_thanks_client", "Sends one datagram and prints the answer (lecture 001)", "127.0.0.1", 12345);
         cli.add()("message", "text to send", cxxopts::value<std::string>()->default_value("client data"));
         cli.add_timeout(5);
         auto args = cli.parse(argc, argv);
 
-        const netlab::Endpoint server =
-            netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_DGRAM).front().endpoint;
+        const netlab::Endpoint server = netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_DGRAM).front().endpoint;
         netlab::Fd sock = netlab::open_socket(server.family(), SOCK_DGRAM);  // no bind: the kernel picks our port
         netlab::send_to(sock.get(), args["message"].as<std::string>(), server);
         char data[1024];

@@ -37,22 +37,30 @@ struct Scenario {
 constexpr Scenario kScenarios[] = {
     {"bad-name", "000 003", "getaddrinfo('bad adress') -> EAI_NONAME -2 (socket.gaierror)", lesson03::bad_name, "bad adress"},
     {"in-use", "000", "second bind to a listening port -> EADDRINUSE 98", lesson03::in_use},
-    {"time-wait", "003 002", "restart while TIME_WAIT holds the port -> EADDRINUSE 98; SO_REUSEADDR cures it", lesson03::time_wait},
-    {"not-local", "003", "bind to an address this host lacks -> EADDRNOTAVAIL 99; '' binds all", lesson03::not_local, "192.0.2.1"},
+    {"time-wait", "003 002", "restart while TIME_WAIT holds the port -> EADDRINUSE 98; SO_REUSEADDR cures it",
+     lesson03::time_wait},
+    {"not-local", "003", "bind to an address this host lacks -> EADDRNOTAVAIL 99; '' binds all", lesson03::not_local,
+     "192.0.2.1"},
     {"refused", "000 003", "connect to a port nobody listens on -> ECONNREFUSED 111", lesson03::refused},
-    {"connect-timeout", "000 003", "SYNs silently dropped, our timeout (5 s) -> TimeoutError: timed out; reuse -> EALREADY", lesson03::connect_timeout},
-    {"connect-etimedout", "000 003", "SYNs silently dropped, no timeout of ours -> kernel's ETIMEDOUT 110", lesson03::connect_etimedout},
-    {"recv-timeout", "000 003 004", "incomplete request, no answer, recv timeout (3 s) -> TimeoutError: timed out", lesson03::recv_timeout},
+    {"connect-timeout", "000 003", "SYNs silently dropped, our timeout (5 s) -> TimeoutError: timed out; reuse -> EALREADY",
+     lesson03::connect_timeout},
+    {"connect-etimedout", "000 003", "SYNs silently dropped, no timeout of ours -> kernel's ETIMEDOUT 110",
+     lesson03::connect_etimedout},
+    {"recv-timeout", "000 003 004", "incomplete request, no answer, recv timeout (3 s) -> TimeoutError: timed out",
+     lesson03::recv_timeout},
     {"accept-timeout", "004", "no client, accept timeout (5 s) -> TimeoutError: timed out", lesson03::accept_timeout},
     {"select-timeout", "003", "select() waits 2 s for an answer -> no response", lesson03::select_timeout},
     {"peer-closed", "003", "peer closes, recv() returns 0 -> socket connection broken", lesson03::peer_closed},
     {"reset", "000", "peer aborts with RST (SO_LINGER 0) -> ECONNRESET 104", lesson03::reset},
-    {"reset-before-accept", "000", "client resets before accept(): Linux accepts, then ECONNRESET (no ECONNABORTED)", lesson03::reset_before_accept},
+    {"reset-before-accept", "000", "client resets before accept(): Linux accepts, then ECONNRESET (no ECONNABORTED)",
+     lesson03::reset_before_accept},
     {"aborted", "000", "connection destroyed here with ss -K (root) -> ECONNABORTED 103", lesson03::aborted},
-    {"broken-pipe", "000", "send after the peer closed -> EPIPE 32; with SIGPIPE default the process dies", lesson03::broken_pipe},
+    {"broken-pipe", "000", "send after the peer closed -> EPIPE 32; with SIGPIPE default the process dies",
+     lesson03::broken_pipe},
     {"bad-fd", "000", "connect() on a closed socket -> EBADF 9", lesson03::bad_fd},
     {"would-block", "004", "non-blocking recv() with no data -> EAGAIN 11 (BlockingIOError)", lesson03::would_block},
-    {"send-buffer", "002", "peer never reads: send buffer fills -> EAGAIN 11; Recv-Q/Send-Q as ss shows them", lesson03::send_buffer},
+    {"send-buffer", "002", "peer never reads: send buffer fills -> EAGAIN 11; Recv-Q/Send-Q as ss shows them",
+     lesson03::send_buffer},
 };
 
 void list_scenarios()
@@ -66,12 +74,11 @@ void list_scenarios()
 int main(int argc, char** argv)
 {
     return netlab::run([&] {
-        netlab::Cli cli("net_errors", "Shows one network failure at a time, with its errno and Python exception",
-                        "127.0.0.1", 0);
-        cli.add()("list", "list the scenarios")  //
-            ("timeout", "seconds for the timeout scenarios (default: the lecture's)", cxxopts::value<std::string>())
+        netlab::Cli cli("net_errors", "Shows one network failure at a time, with its errno and Python exception", "127.0.0.1", 0);
+        cli.add()("list", "list the scenarios")                                                                       //
+            ("timeout", "seconds for the timeout scenarios (default: the lecture's)", cxxopts::value<std::string>())  //
             ("syn-retries", "SYN retries for connect-etimedout (Linux: 6, ~127 s)",
-             cxxopts::value<std::string>()->default_value("2"))
+             cxxopts::value<std::string>()->default_value("2"))  //
             ("scenario", "the scenario to run (see --list)", cxxopts::value<std::string>());
         cli.positional({"scenario"}, "SCENARIO   (net_errors --list shows them)");
         auto args = cli.parse(argc, argv);

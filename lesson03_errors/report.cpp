@@ -72,8 +72,7 @@ void report_gai(const std::string& call, int eai)
 void report_timeout(const std::string& call, int waited_ms)
 {
     std::cout << "call:    " << call << "\n"
-              << "errno:   none: no system call failed; our own wait (poll) gave up after " << waited_ms
-              << " ms\n"
+              << "errno:   none: no system call failed; our own wait (poll) gave up after " << waited_ms << " ms\n"
               << "message: timed out\n"
               << "python:  TimeoutError: timed out\n";
 }
@@ -120,15 +119,19 @@ int expect_errno(int expected, const std::function<void()>& action, const std::s
 
 int expect_recv_error(int expected, int fd)
 {
-    return expect_errno(expected, [&] {
-        char buf[4096];
-        netlab::recv_some(fd, buf, sizeof buf, 5000);
-    }, "recv(4096)");
+    return expect_errno(
+        expected,
+        [&] {
+            char buf[4096];
+            netlab::recv_some(fd, buf, sizeof buf, 5000);
+        },
+        "recv(4096)");
 }
 
 void trace_raw(const std::string& call, long result, int err)
 {
-    netlab::trace(call, " = ", (result >= 0 ? std::to_string(result) : "-1 " + netlab::errno_name(err) + " (" + std::strerror(err) + ")"));
+    netlab::trace(call, " = ",
+                  (result >= 0 ? std::to_string(result) : "-1 " + netlab::errno_name(err) + " (" + std::strerror(err) + ")"));
 }
 
 void expect_timeout(int waited_ms, const std::function<void()>& action, const std::string& call)

@@ -12,10 +12,10 @@
 namespace lesson03 {
 
 struct Options {
-    std::string host;           // where the peers live: 127.0.0.1 (or ::1), or the scenario's own default
-    std::uint16_t port = 0;     // 0: let the kernel pick
-    int timeout_ms = -1;        // --timeout; -1: the lecture's value
-    int syn_retries = 2;        // --syn-retries, for connect-etimedout
+    std::string host;        // where the peers live: 127.0.0.1 (or ::1), or the scenario's own default
+    std::uint16_t port = 0;  // 0: let the kernel pick
+    int timeout_ms = -1;     // --timeout; -1: the lecture's value
+    int syn_retries = 2;     // --syn-retries, for connect-etimedout
     // The wait a scenario uses: --timeout if given, else the lecture's.
     int wait_ms(int lecture_ms) const { return timeout_ms >= 0 ? timeout_ms : lecture_ms; }
 };

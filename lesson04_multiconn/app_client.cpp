@@ -54,8 +54,7 @@ void process_response(const app::Message& response, const std::string& addr)
         const app::Json content = app::json_decode(response.content, response.content_encoding());
         std::cout << "Received response " << app::python_repr(content) << " from " << addr << "\n";
         const app::Json result = content.is_object() ? content.value("result", app::Json()) : app::Json();
-        std::cout << "Got result: " << (result.is_string() ? result.get<std::string>() : app::python_repr(result))
-                  << "\n";
+        std::cout << "Got result: " << (result.is_string() ? result.get<std::string>() : app::python_repr(result)) << "\n";
     } else {
         // Binary or unknown content-type
         std::cout << "Received " << response.content_type() << " response from " << addr << "\n";
@@ -68,9 +67,9 @@ void process_response(const app::Message& response, const std::string& addr)
 int main(int argc, char** argv)
 {
     return netlab::run([&] {
-        netlab::Cli cli("app_client", "Application-protocol client: one search or binary request (lecture 002)",
-                        "127.0.0.1", 65432);
-        cli.add()("action", "search, or anything else for a binary request", cxxopts::value<std::string>())
+        netlab::Cli cli("app_client", "Application-protocol client: one search or binary request (lecture 002)", "127.0.0.1",
+                        65432);
+        cli.add()("action", "search, or anything else for a binary request", cxxopts::value<std::string>())  //
             ("value", "what to search for, or the bytes to send after the action", cxxopts::value<std::string>());
         cli.positional({"host", "port", "action", "value"}, "<host> <port> <action> <value>");
         cli.add_timeout(10);
@@ -91,8 +90,7 @@ int main(int argc, char** argv)
         while (!reader.complete()) {
             const std::size_t n = netlab::recv_some(sock.get(), data, sizeof data, cli.timeout_ms());
             if (n == 0)
-                throw app::ProtocolError("server closed the connection after " + reader.progress() +
-                                         " of the response");
+                throw app::ProtocolError("server closed the connection after " + reader.progress() + " of the response");
             reader.feed({data, n});
         }
         process_response(reader.message(), addr);

@@ -11,8 +11,7 @@ namespace {
 std::string byteorder() { return std::endian::native == std::endian::little ? "little" : "big"; }
 }  // namespace
 
-std::string create_message(std::string_view content, const std::string& content_type,
-                           const std::string& content_encoding)
+std::string create_message(std::string_view content, const std::string& content_type, const std::string& content_encoding)
 {
     // The lecture's key order; Python's json.dumps keeps it, so must we.
     const Json jsonheader = {
@@ -100,8 +99,8 @@ void MessageReader::process_jsonheader()
     if (!length.is_number_unsigned())
         throw ProtocolError("header 'content-length' must be a whole number of bytes, not " + json_dumps(length));
     if (length.get<std::uint64_t>() > limits_.max_content)
-        throw ProtocolError("content-length " + length.dump() + " is over the limit of " +
-                            std::to_string(limits_.max_content) + " bytes");
+        throw ProtocolError("content-length " + length.dump() + " is over the limit of " + std::to_string(limits_.max_content) +
+                            " bytes");
     content_len_ = length.get<std::size_t>();
     message_.header = std::move(header);
     stage_ = Stage::content;
@@ -122,8 +121,7 @@ std::string MessageReader::progress() const
     case Stage::protoheader: return std::to_string(buffer_.size()) + " of 2 header-length bytes";
     case Stage::jsonheader:
         return std::to_string(buffer_.size()) + " of " + std::to_string(jsonheader_len_) + " JSON header bytes";
-    case Stage::content:
-        return std::to_string(buffer_.size()) + " of " + std::to_string(content_len_) + " content bytes";
+    case Stage::content: return std::to_string(buffer_.size()) + " of " + std::to_string(content_len_) + " content bytes";
     case Stage::done: break;
     }
     return "the whole message";

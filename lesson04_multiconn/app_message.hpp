@@ -48,8 +48,7 @@ struct Message {
 };
 
 // _create_message(): prefix + JSON header + content, the header written as json.dumps writes it.
-std::string create_message(std::string_view content, const std::string& content_type,
-                           const std::string& content_encoding);
+std::string create_message(std::string_view content, const std::string& content_type, const std::string& content_encoding);
 
 // _json_decode(): the content of a text/json message. Throws ProtocolError.
 Json json_decode(std::string_view bytes, const std::string& encoding);

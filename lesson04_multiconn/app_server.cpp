@@ -84,8 +84,8 @@ std::string create_response(const app::Message& request, const app::Json& decode
         return app::create_message(app::json_dumps(content), "text/json", "utf-8");
     }
     // Binary or unknown content-type
-    return app::create_message("First 10 bytes of request: " + request.content.substr(0, 10),
-                               "binary/custom-server-binary-type", "binary");
+    return app::create_message("First 10 bytes of request: " + request.content.substr(0, 10), "binary/custom-server-binary-type",
+                               "binary");
 }
 
 class Server {
@@ -146,8 +146,8 @@ private:
             if (!sock)
                 return;  // the client gave up before we got to it
             const int fd = sock.get();
-            Connection c{std::move(sock), peer.python(), app::MessageReader(options_.limits), {}, true,
-                         Clock::now() + options_.timeout};
+            Connection c{
+                std::move(sock), peer.python(), app::MessageReader(options_.limits), {}, true, Clock::now() + options_.timeout};
             std::cout << "Accepted connection from " << c.addr << "\n";
             control(EPOLL_CTL_ADD, fd, EPOLLIN);
             connections_.emplace(fd, std::move(c));
@@ -209,10 +209,8 @@ private:
         const bool had_request = c.reader.complete();
         c.reader.feed({data, static_cast<std::size_t>(n)});
         if (c.reader.extra() > 0)
-            throw app::ProtocolError(std::to_string(c.reader.extra()) +
-                                     " bytes after the end of the message (content-length " +
-                                     c.reader.message().header["content-length"].dump() +
-                                     " is shorter than what was sent)");
+            throw app::ProtocolError(std::to_string(c.reader.extra()) + " bytes after the end of the message (content-length " +
+                                     c.reader.message().header["content-length"].dump() + " is shorter than what was sent)");
         if (!had_request && c.reader.complete())
             process_request(c);
     }
@@ -268,11 +266,11 @@ private:
             auto next = std::next(it);
             Connection& c = it->second;
             if (now >= c.deadline) {
-                const std::string where = c.reader.complete() ? "the response was not taken"
+                const std::string where = c.reader.complete()  ? "the response was not taken"
                                           : c.reader.started() ? "stalled after " + c.reader.progress()
                                                                : "no request";
-                std::cout << "Main: Error: Exception for " << c.addr << ": timed out after "
-                          << options_.timeout.count() / 1000.0 << " s: " << where << "\n";
+                std::cout << "Main: Error: Exception for " << c.addr << ": timed out after " << options_.timeout.count() / 1000.0
+                          << " s: " << where << "\n";
                 close(it);
             }
             it = next;
@@ -292,18 +290,18 @@ private:
 int main(int argc, char** argv)
 {
     return netlab::run([&] {
-        netlab::Cli cli("app_server", "Application-protocol server: search and binary requests (lecture 002)",
-                        "127.0.0.1", 65432);
+        netlab::Cli cli("app_server", "Application-protocol server: search and binary requests (lecture 002)", "127.0.0.1",
+                        65432);
         cli.positional({"host", "port"}, "[host] [port]");
         cli.add_timeout(10);
-        cli.add()("max-header", "largest JSON header accepted, bytes", cxxopts::value<std::string>()->default_value("4096"))
-            ("max-content", "largest content accepted, bytes", cxxopts::value<std::string>()->default_value("1048576"))
+        cli.add()("max-header", "largest JSON header accepted, bytes", cxxopts::value<std::string>()->default_value("4096"))  //
+            ("max-content", "largest content accepted, bytes", cxxopts::value<std::string>()->default_value("1048576"))       //
             ("max-clients", "connections served at once; more wait in the backlog",
              cxxopts::value<std::string>()->default_value("1000"));
         auto args = cli.parse(argc, argv);
         Options options;
-        options.limits.max_header =
-            static_cast<std::size_t>(netlab::parse_number("max-header", args["max-header"].as<std::string>(), 2, 65535));
+        options.limits.max_header = static_cast<std::size_t>(
+            netlab::parse_number("max-header", args["max-header"].as<std::string>(), 2, 65535));
         options.limits.max_content = static_cast<std::size_t>(
             netlab::parse_number("max-content", args["max-content"].as<std::string>(), 0, 1L << 30));
         options.max_clients = static_cast<std::size_t>(

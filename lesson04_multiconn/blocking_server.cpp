@@ -61,7 +61,8 @@ int main(int argc, char** argv)
         netlab::install_stop_handlers();
 
         // socket.create_server() sets SO_REUSEADDR, so a restarted server can bind at once.
-        const netlab::AddrInfo addr = netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_STREAM, /*passive=*/true).front();
+        const netlab::AddrInfo addr =
+            netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_STREAM, /*passive=*/true).front();
         netlab::Fd listener = netlab::open_socket(addr.family, SOCK_STREAM);
         netlab::set_option(listener.get(), SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
         netlab::bind_to(listener.get(), addr.endpoint);

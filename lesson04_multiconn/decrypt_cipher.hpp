@@ -21,8 +21,8 @@ namespace decrypt {
 inline constexpr int kShift = 3;
 
 inline constexpr std::array<std::string_view, 20> kPlainWords = {
-    "hello", "world", "socket", "server", "client", "python", "network", "message", "secret", "thread",
-    "привет", "мир", "сокет", "сервер", "клиент", "сеть", "сообщение", "секрет", "поток", "пароль",
+    "hello",  "world", "socket", "server", "client", "python", "network",   "message", "secret", "thread",
+    "привет", "мир",   "сокет",  "сервер", "клиент", "сеть",   "сообщение", "секрет",  "поток",  "пароль",
 };
 
 inline constexpr std::string_view kUnknown = "???";
@@ -33,10 +33,14 @@ inline std::uint32_t shift_letter(std::uint32_t cp, int shift)
     auto rotate = [shift](std::uint32_t c, std::uint32_t first, int size) {
         return first + static_cast<std::uint32_t>(((static_cast<int>(c - first) + shift) % size + size) % size);
     };
-    if (cp >= 'a' && cp <= 'z') return rotate(cp, 'a', 26);
-    if (cp >= 'A' && cp <= 'Z') return rotate(cp, 'A', 26);
-    if (cp >= 0x0430 && cp <= 0x044F) return rotate(cp, 0x0430, 32);  // а..я
-    if (cp >= 0x0410 && cp <= 0x042F) return rotate(cp, 0x0410, 32);  // А..Я
+    if (cp >= 'a' && cp <= 'z')
+        return rotate(cp, 'a', 26);
+    if (cp >= 'A' && cp <= 'Z')
+        return rotate(cp, 'A', 26);
+    if (cp >= 0x0430 && cp <= 0x044F)
+        return rotate(cp, 0x0430, 32);  // а..я
+    if (cp >= 0x0410 && cp <= 0x042F)
+        return rotate(cp, 0x0410, 32);  // А..Я
     return cp;
 }
 

@@ -31,9 +31,10 @@
 int main(int argc, char** argv)
 {
     return netlab::run([&]() -> int {
-        netlab::Cli cli("decrypt_client", "Sends encrypted words to decrypt_server, prints the decrypted list (lecture 001, practice 1)",
+        netlab::Cli cli("decrypt_client",
+                        "Sends encrypted words to decrypt_server, prints the decrypted list (lecture 001, practice 1)",
                         "127.0.0.1", 12345);
-        cli.add()("encrypt", "the words are plain text: encrypt them first (Caesar, shift 3)")
+        cli.add()("encrypt", "the words are plain text: encrypt them first (Caesar, shift 3)")  //
             ("words", "words to send", cxxopts::value<std::vector<std::string>>());
         cli.positional({"words"}, "[word...]");
         cli.add_timeout(10);

@@ -149,8 +149,9 @@ private:
 int main(int argc, char** argv)
 {
     return netlab::run([&] {
-        netlab::Cli cli("decrypt_server", "Decrypts lists of words by its dictionary, a thread per client (lecture 001, practice 1)",
-                        "127.0.0.1", 12345);
+        netlab::Cli cli("decrypt_server",
+                        "Decrypts lists of words by its dictionary, a thread per client (lecture 001, practice 1)", "127.0.0.1",
+                        12345);
         cli.add_timeout(30);
         cli.add()("max-clients", "clients served at once (threads)", cxxopts::value<std::string>()->default_value("64"));
         auto args = cli.parse(argc, argv);
@@ -174,8 +175,8 @@ int main(int argc, char** argv)
                         continue;
                     }
                     if (sessions.size() >= max_clients) {
-                        say("Error from " + peer.python() + ": too many clients (--max-clients " +
-                            std::to_string(max_clients) + "), closed");
+                        say("Error from " + peer.python() + ": too many clients (--max-clients " + std::to_string(max_clients) +
+                            "), closed");
                         continue;
                     }
                     sessions.start(std::move(sock), peer.python(), cli.timeout_ms());

@@ -58,8 +58,7 @@ struct Server {
 int main(int argc, char** argv)
 {
     return netlab::run([&] {
-        netlab::Cli cli(kProgram, "Uppercase echo for many clients in one thread with epoll (lecture 002)",
-                        "127.0.0.1", 65432);
+        netlab::Cli cli(kProgram, "Uppercase echo for many clients in one thread with epoll (lecture 002)", "127.0.0.1", 65432);
         cli.positional({"host", "port"}, "[host] [port]");
         upper::add_limit_options(cli, 10'000, /*buffered=*/true);
         auto args = cli.parse(argc, argv);
@@ -70,7 +69,8 @@ int main(int argc, char** argv)
         server.limits = upper::read_limits(cli, args, true);
         // The epoll instance first: once the port listens, the server's descriptors are all there.
         server.epoll = upper::epoll_create();
-        const netlab::AddrInfo addr = netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_STREAM, /*passive=*/true).front();
+        const netlab::AddrInfo addr =
+            netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_STREAM, /*passive=*/true).front();
         server.listener = netlab::open_socket(addr.family, SOCK_STREAM);
         netlab::set_option(server.listener.get(), SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
         netlab::bind_to(server.listener.get(), addr.endpoint);

@@ -76,7 +76,7 @@ public:
     {
         if (!reap_)
             return;  // the lecture's zombie experiment: SIGCHLD keeps its default (ignored) action
-        struct sigaction sa{};
+        struct sigaction sa {};
         sa.sa_handler = on_sigchld;
         sigemptyset(&sa.sa_mask);
         sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
@@ -103,8 +103,8 @@ public:
             if (!limits_.quiet)
                 std::cout << "Client connected from " << name << "\n";
             if (reap_ && children_.size() >= limits_.max_clients) {
-                std::cerr << kProgram << ": client " << name << ": too many clients (--max-clients "
-                          << limits_.max_clients << "), closed\n";
+                std::cerr << kProgram << ": client " << name << ": too many clients (--max-clients " << limits_.max_clients
+                          << "), closed\n";
                 continue;
             }
             std::fflush(stdout);  // or the child would inherit, and print again, what is buffered
@@ -142,7 +142,7 @@ private:
         listener_.reset();  // new clients are the parent's business
         std::signal(SIGCHLD, SIG_DFL);
         int status = 1;
-        try {  // nothing may escape: up the stack is the parent's accept loop
+        try {                                  // nothing may escape: up the stack is the parent's accept loop
             netlab::keep_alive(client.get());  // a client that vanished is noticed in seconds (socket.hpp)
             status = client_handler(std::move(client), name, limits_);
         } catch (const std::exception& e) {
@@ -193,7 +193,7 @@ private:
     netlab::Fd listener_;
     upper::Limits limits_;
     bool reap_;
-    sigset_t wait_mask_;  // what ppoll lets through: SIGINT, SIGTERM, and SIGCHLD when reaping
+    sigset_t wait_mask_;        // what ppoll lets through: SIGINT, SIGTERM, and SIGCHLD when reaping
     std::set<pid_t> children_;  // running (and, with --no-reap, dead but uncollected)
 };
 
@@ -205,7 +205,7 @@ int main(int argc, char** argv)
         netlab::Cli cli(kProgram, "Uppercase echo with a process per client (lecture 003)", "localhost", 30001);
         upper::add_limit_options(cli, 1024, /*buffered=*/false);
         cli.add()("backlog", "listen() backlog (the lecture's 5 drops connections that arrive in a burst)",
-                  cxxopts::value<std::string>()->default_value("5"))
+                  cxxopts::value<std::string>()->default_value("5"))  //
             ("no-reap", "never wait() for children: they stay zombies (the lecture's experiment)");
         auto args = cli.parse(argc, argv);
         const int backlog = static_cast<int>(netlab::parse_number("backlog", args["backlog"].as<std::string>(), 1, 65535));
@@ -213,7 +213,8 @@ int main(int argc, char** argv)
         const upper::Limits limits = upper::read_limits(cli, args, false);
 
         std::cout << "Starting up echo server on " << cli.host() << " port " << cli.port() << "\n";
-        const netlab::AddrInfo addr = netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_STREAM, /*passive=*/true).front();
+        const netlab::AddrInfo addr =
+            netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_STREAM, /*passive=*/true).front();
         netlab::Fd listener = netlab::open_socket(addr.family, SOCK_STREAM);
         netlab::set_option(listener.get(), SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
         netlab::bind_to(listener.get(), addr.endpoint);

@@ -133,10 +133,9 @@ std::optional<std::string> read_key()
 int main(int argc, char** argv)
 {
     return netlab::run([&] {
-        netlab::Cli cli("keyboard_threads", "Warm-up: a thread prints the last key typed, `q` quits (lecture 001)",
-                        "127.0.0.1", 0);
-        cli.add()("interval", "milliseconds between two printed keys",
-                  cxxopts::value<std::string>()->default_value("100"));
+        netlab::Cli cli("keyboard_threads", "Warm-up: a thread prints the last key typed, `q` quits (lecture 001)", "127.0.0.1",
+                        0);
+        cli.add()("interval", "milliseconds between two printed keys", cxxopts::value<std::string>()->default_value("100"));
         auto args = cli.parse(argc, argv);
         const auto interval = std::chrono::milliseconds(
             netlab::parse_number("interval", args["interval"].as<std::string>(), 1, 10'000));

@@ -42,10 +42,10 @@ using Clock = std::chrono::steady_clock;
 struct Connection {
     netlab::Fd sock;
     bool connected = false;
-    bool idle = false;    // --idle: connects, then only holds the connection
+    bool idle = false;  // --idle: connects, then only holds the connection
     bool served = false;
     std::size_t sent = 0, received = 0;  // of the current request / answer
-    Clock::time_point started;          // when the current request went out
+    Clock::time_point started;           // when the current request went out
 };
 
 struct Stats {
@@ -167,7 +167,8 @@ private:
         c.sock = netlab::Fd(fd);
         const int rc = ::connect(fd, server_.endpoint.sa(), server_.endpoint.len);
         if (netlab::tracing())  // set-up only: tracing every request would be all there is to see
-            netlab::trace("socket() = ", fd, ", connect(", fd, ", ", server_.endpoint, ") = ", (rc < 0 ? "-1 " + netlab::errno_name(errno) : "0"));
+            netlab::trace("socket() = ", fd, ", connect(", fd, ", ", server_.endpoint,
+                          ") = ", (rc < 0 ? "-1 " + netlab::errno_name(errno) : "0"));
         if (rc < 0 && errno != EINPROGRESS) {
             ++stats.errors["connect: " + netlab::errno_name(errno)];
             c.sock.reset();
@@ -230,7 +231,8 @@ private:
             netlab::throw_sys("recv");
         if (n == 0)
             netlab::throw_sys("recv (closed by the server)", ECONNRESET);
-        if (std::string_view(buf, static_cast<std::size_t>(n)) != std::string_view(answer_).substr(c.received, static_cast<std::size_t>(n)))
+        if (std::string_view(buf, static_cast<std::size_t>(n)) !=
+            std::string_view(answer_).substr(c.received, static_cast<std::size_t>(n)))
             netlab::throw_sys("recv (wrong answer)", EBADMSG);
         c.received += static_cast<std::size_t>(n);
         if (c.received < answer_.size())
@@ -271,11 +273,11 @@ int main(int argc, char** argv)
     return netlab::run([&]() -> int {
         netlab::Cli cli("multiconn_bench", "N concurrent request/response clients against one of the lesson04 servers",
                         "127.0.0.1", 65432);
-        cli.add()("connections", "connections to hold at once", cxxopts::value<std::string>()->default_value("100"))
-            ("duration", "seconds to run", cxxopts::value<std::string>()->default_value("3"))
+        cli.add()("connections", "connections to hold at once", cxxopts::value<std::string>()->default_value("100"))  //
+            ("duration", "seconds to run", cxxopts::value<std::string>()->default_value("3"))                         //
             ("idle", "more connections that only connect and stay silent (how each model copes with many idle clients)",
-             cxxopts::value<std::string>()->default_value("0"))
-            ("size", "bytes per request", cxxopts::value<std::string>()->default_value("32"))
+             cxxopts::value<std::string>()->default_value("0"))                                //
+            ("size", "bytes per request", cxxopts::value<std::string>()->default_value("32"))  //
             ("row", "print one Markdown table row, labelled LABEL", cxxopts::value<std::string>());
         cli.positional({"host", "port"}, "<host> <port>");
         auto args = cli.parse(argc, argv);
@@ -301,17 +303,16 @@ int main(int argc, char** argv)
 
         const std::string asked = std::to_string(connections) + (idle ? " + " + std::to_string(idle) + " idle" : "");
         if (args.count("row")) {
-            std::cout << "| " << args["row"].as<std::string>() << " | " << asked << " | " << s.held << " | "
-                      << s.served << " | " << fixed(rate, 0) << " | " << fixed(p50, 2) << " | " << fixed(p99, 2)
-                      << " | " << errors << " |\n";
+            std::cout << "| " << args["row"].as<std::string>() << " | " << asked << " | " << s.held << " | " << s.served << " | "
+                      << fixed(rate, 0) << " | " << fixed(p50, 2) << " | " << fixed(p99, 2) << " | " << errors << " |\n";
         } else {
-            std::cout << "multiconn_bench: " << server.endpoint.str() << ", " << asked << " connections, "
-                      << seconds << " s, " << size << "-byte requests\n"
-                      << "connections  " << s.held << " held, " << s.served << " served, "
-                      << s.requested - s.held << " not held\n"
+            std::cout << "multiconn_bench: " << server.endpoint.str() << ", " << asked << " connections, " << seconds << " s, "
+                      << size << "-byte requests\n"
+                      << "connections  " << s.held << " held, " << s.served << " served, " << s.requested - s.held
+                      << " not held\n"
                       << "requests     " << s.latency_ms.size() << " (" << fixed(rate, 0) << "/s)\n"
-                      << "latency      p50 " << fixed(p50, 2) << " ms, p99 " << fixed(p99, 2) << " ms, max "
-                      << fixed(max, 2) << " ms\n"
+                      << "latency      p50 " << fixed(p50, 2) << " ms, p99 " << fixed(p99, 2) << " ms, max " << fixed(max, 2)
+                      << " ms\n"
                       << "errors       " << errors << "\n";
         }
         return s.held == 0 && s.served == 0 ? 1 : 0;  // nothing worked at all: say so in the status too

@@ -112,7 +112,8 @@ int main(int argc, char** argv)
             // connect_ex() in the lecture: EINPROGRESS is the normal answer of a non-blocking connect.
             const int rc = ::connect(c.sock.get(), server.endpoint.sa(), server.endpoint.len);
             const int err = rc < 0 ? errno : 0;
-            netlab::trace("connect(", c.sock.get(), ", ", server.endpoint, ") = ", (rc < 0 ? "-1 " + netlab::errno_name(err) : "0"));
+            netlab::trace("connect(", c.sock.get(), ", ", server.endpoint,
+                          ") = ", (rc < 0 ? "-1 " + netlab::errno_name(err) : "0"));
             if (rc < 0 && err != EINPROGRESS)
                 netlab::throw_sys("connect(" + server.endpoint.str() + ")", err);
             conns.push_back(std::move(c));

@@ -52,8 +52,7 @@ struct Server {
 int main(int argc, char** argv)
 {
     return netlab::run([&] {
-        netlab::Cli cli(kProgram, "Uppercase echo for many clients in one thread with poll() (lecture 002)",
-                        "127.0.0.1", 65432);
+        netlab::Cli cli(kProgram, "Uppercase echo for many clients in one thread with poll() (lecture 002)", "127.0.0.1", 65432);
         cli.positional({"host", "port"}, "[host] [port]");
         upper::add_limit_options(cli, 10'000, /*buffered=*/true);
         auto args = cli.parse(argc, argv);
@@ -62,7 +61,8 @@ int main(int argc, char** argv)
 
         Server server;
         server.limits = upper::read_limits(cli, args, true);
-        const netlab::AddrInfo addr = netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_STREAM, /*passive=*/true).front();
+        const netlab::AddrInfo addr =
+            netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_STREAM, /*passive=*/true).front();
         server.listener = netlab::open_socket(addr.family, SOCK_STREAM);
         netlab::set_option(server.listener.get(), SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
         netlab::bind_to(server.listener.get(), addr.endpoint);

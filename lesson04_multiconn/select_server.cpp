@@ -51,15 +51,15 @@ struct Server {
 int main(int argc, char** argv)
 {
     return netlab::run([&] {
-        netlab::Cli cli(kProgram, "Uppercase echo for many clients in one thread with select() (lecture 000)",
-                        "127.0.0.1", 5000);
+        netlab::Cli cli(kProgram, "Uppercase echo for many clients in one thread with select() (lecture 000)", "127.0.0.1", 5000);
         upper::add_limit_options(cli, FD_SETSIZE, /*buffered=*/true);
         auto args = cli.parse(argc, argv);
         netlab::install_stop_handlers();
 
         Server server;
         server.limits = upper::read_limits(cli, args, true);
-        const netlab::AddrInfo addr = netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_STREAM, /*passive=*/true).front();
+        const netlab::AddrInfo addr =
+            netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_STREAM, /*passive=*/true).front();
         server.listener = netlab::open_socket(addr.family, SOCK_STREAM);
         netlab::set_option(server.listener.get(), SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
         netlab::bind_to(server.listener.get(), addr.endpoint);

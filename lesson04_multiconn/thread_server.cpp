@@ -171,7 +171,8 @@ int main(int argc, char** argv)
         upper::raise_fd_limit();
 
         ThreadServer server(upper::read_limits(cli, args, false));
-        const netlab::AddrInfo addr = netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_STREAM, /*passive=*/true).front();
+        const netlab::AddrInfo addr =
+            netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_STREAM, /*passive=*/true).front();
         netlab::Fd listener = netlab::open_socket(addr.family, SOCK_STREAM);
         netlab::set_option(listener.get(), SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
         netlab::bind_to(listener.get(), addr.endpoint);

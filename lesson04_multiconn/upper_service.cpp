@@ -45,7 +45,7 @@ std::string preview(std::string_view data)
 void add_limit_options(netlab::Cli& cli, std::size_t default_max_clients, bool buffered)
 {
     cli.add_timeout(300);  // also how long a client may stay silent, or not read, before it is dropped
-    cli.add()("quiet", "no line per connection or message (for benchmarks)")
+    cli.add()("quiet", "no line per connection or message (for benchmarks)")  //
         ("max-clients", "clients served at once; more are closed as soon as they connect",
          cxxopts::value<std::string>()->default_value(std::to_string(default_max_clients)));
     if (buffered)
@@ -157,8 +157,7 @@ void flush(Client& client)
     client.last_active = Clock::now();
 }
 
-Accepted accept_next(int listener, std::string_view program, const Limits& limits, std::size_t clients_now,
-                     int fd_ceiling)
+Accepted accept_next(int listener, std::string_view program, const Limits& limits, std::size_t clients_now, int fd_ceiling)
 {
     Accepted result;
     try {

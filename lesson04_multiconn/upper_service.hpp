@@ -48,8 +48,8 @@ std::string preview(std::string_view data);
 
 // ---- limits every server takes on the command line ---------------------------------------------
 struct Limits {
-    bool quiet = false;             // no line per connection or message (for benchmarks)
-    int idle_ms = 300'000;          // a client silent (or not reading) this long is dropped
+    bool quiet = false;                // no line per connection or message (for benchmarks)
+    int idle_ms = 300'000;             // a client silent (or not reading) this long is dropped
     std::size_t max_buffer = 1 << 20;  // non-blocking models: most bytes queued for one client
     std::size_t max_clients = 10'000;  // connections served at once; more are closed at once
 };
@@ -60,10 +60,10 @@ Limits read_limits(const netlab::Cli& cli, const cxxopts::ParseResult& args, boo
 // ---- what the non-blocking models share ---------------------------------------------------------
 struct Client {
     netlab::Fd fd;
-    std::string name;        // ('127.0.0.1', 53422), as the lectures print addresses
+    std::string name;  // ('127.0.0.1', 53422), as the lectures print addresses
     Utf8Stream text;
-    std::string out;         // uppercased bytes the kernel has not taken yet
-    bool closing = false;    // the peer sent EOF: close once `out` is sent
+    std::string out;       // uppercased bytes the kernel has not taken yet
+    bool closing = false;  // the peer sent EOF: close once `out` is sent
     Clock::time_point last_active = Clock::now();
     std::uint32_t watched = 0;  // epoll_server: what the kernel's interest list holds for it now
 };

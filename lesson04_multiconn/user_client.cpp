@@ -28,10 +28,9 @@ int main(int argc, char** argv)
 {
     return netlab::run([&]() -> int {
         netlab::Cli cli("user_client", "Connects as one user to users_server (lecture 001, practice 2)", "127.0.0.1", 12346);
-        cli.add()("name", "the user's name", cxxopts::value<std::string>())
-            ("age", "the user's age", cxxopts::value<std::string>())
-            ("seconds", "stay this long, then leave (default: until Enter or end of input)",
-             cxxopts::value<std::string>());
+        cli.add()("name", "the user's name", cxxopts::value<std::string>())  //
+            ("age", "the user's age", cxxopts::value<std::string>())         //
+            ("seconds", "stay this long, then leave (default: until Enter or end of input)", cxxopts::value<std::string>());
         cli.positional({"name", "age"}, "<name> <age>");
         cli.add_timeout(10);
         auto args = cli.parse(argc, argv);
@@ -46,7 +45,8 @@ int main(int argc, char** argv)
             throw netlab::UsageError(std::string("name: ") + e.what());
         }
         const int stay_ms = args.count("seconds")
-                                ? static_cast<int>(netlab::parse_number("seconds", args["seconds"].as<std::string>(), 0, 86400) * 1000)
+                                ? static_cast<int>(netlab::parse_number("seconds", args["seconds"].as<std::string>(), 0, 86400) *
+                                                   1000)
                                 : -1;
         netlab::install_stop_handlers();
 

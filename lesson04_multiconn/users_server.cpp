@@ -51,12 +51,12 @@ constexpr std::size_t kMaxLine = 1024;
 struct Client {
     netlab::Fd sock;
     std::string addr;
-    std::string in;                  // bytes of the first line so far
-    std::string out;                 // what is still to be sent (the welcome, or an error)
+    std::string in;                   // bytes of the first line so far
+    std::string out;                  // what is still to be sent (the welcome, or an error)
     std::optional<users::User> user;  // set once the first line was good
-    bool closing = false;            // close as soon as `out` is sent
-    Clock::time_point deadline;      // for the first line only
-    unsigned long order = 0;         // when the user joined: the list is printed in that order
+    bool closing = false;             // close as soon as `out` is sent
+    Clock::time_point deadline;       // for the first line only
+    unsigned long order = 0;          // when the user joined: the list is printed in that order
 };
 
 class Server {
@@ -258,8 +258,8 @@ private:
 int main(int argc, char** argv)
 {
     return netlab::run([&] {
-        netlab::Cli cli("users_server", "Lists the users connected to it, one poll() loop (lecture 001, practice 2)",
-                        "127.0.0.1", 12346);
+        netlab::Cli cli("users_server", "Lists the users connected to it, one poll() loop (lecture 001, practice 2)", "127.0.0.1",
+                        12346);
         cli.add_timeout(10);
         cli.add()("max-clients", "connections held at once; more wait in the backlog",
                   cxxopts::value<std::string>()->default_value("1000"));

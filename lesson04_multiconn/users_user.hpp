@@ -19,7 +19,10 @@ struct User {
     std::string name;
     int age = 0;
 
-    std::string repr() const { return "User(name=" + app::python_repr(std::string_view(name)) + ", age=" + std::to_string(age) + ")"; }
+    std::string repr() const
+    {
+        return "User(name=" + app::python_repr(std::string_view(name)) + ", age=" + std::to_string(age) + ")";
+    }
     std::string to_line() const { return app::json_dumps(app::Json{{"name", name}, {"age", age}}) + "\n"; }
 };
 

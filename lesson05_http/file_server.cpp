@@ -55,9 +55,9 @@ std::map<std::string, std::string> load_mime_types(const std::string& path)
             types.emplace(ext, type);
     }
     if (types.empty())  // no /etc/mime.types (package media-types): the few every site needs
-        types = {{"html", "text/html"}, {"htm", "text/html"}, {"txt", "text/plain"}, {"css", "text/css"},
-                 {"js", "text/javascript"}, {"json", "application/json"}, {"png", "image/png"},
-                 {"jpg", "image/jpeg"}, {"gif", "image/gif"}, {"svg", "image/svg+xml"}, {"pdf", "application/pdf"}};
+        types = {{"html", "text/html"},     {"htm", "text/html"},         {"txt", "text/plain"},     {"css", "text/css"},
+                 {"js", "text/javascript"}, {"json", "application/json"}, {"png", "image/png"},      {"jpg", "image/jpeg"},
+                 {"gif", "image/gif"},      {"svg", "image/svg+xml"},     {"pdf", "application/pdf"}};
     return types;
 }
 
@@ -107,8 +107,7 @@ Path translate(const std::string& target)
             p.refused = "malformed percent-escape in the path";
             return p;
         }
-        if (seg->find('\0') != std::string::npos || seg->find('/') != std::string::npos ||
-            seg->find('\\') != std::string::npos) {
+        if (seg->find('\0') != std::string::npos || seg->find('/') != std::string::npos || seg->find('\\') != std::string::npos) {
             p.refused = "NUL, '/' or '\\' encoded in a path segment";
             return p;
         }
@@ -196,9 +195,7 @@ Range parse_range(const std::string& value, std::uint64_t size)
 // ---- the handler -------------------------------------------------------------------------------
 class FileServer {
 public:
-    FileServer(netlab::Fd root, std::map<std::string, std::string> types) : root_(std::move(root)), types_(std::move(types))
-    {
-    }
+    FileServer(netlab::Fd root, std::map<std::string, std::string> types) : root_(std::move(root)), types_(std::move(types)) {}
 
     http::Reply operator()(const http::Request& req, const netlab::Endpoint&) const
     {
@@ -210,7 +207,7 @@ public:
         netlab::Fd fd(open_beneath(root_.get(), path.relative, O_RDONLY));
         if (!fd)
             return open_error(errno);
-        struct stat st{};
+        struct stat st {};
         if (::fstat(fd.get(), &st) < 0)
             return open_error(errno);
         if (S_ISDIR(st.st_mode)) {
@@ -225,7 +222,7 @@ public:
             for (const char* index : {"index.html", "index.htm"}) {
                 const std::string rel = path.relative.empty() ? index : path.relative + "/" + index;
                 netlab::Fd ifd(open_beneath(root_.get(), rel, O_RDONLY));
-                struct stat ist{};
+                struct stat ist {};
                 if (ifd && ::fstat(ifd.get(), &ist) == 0 && S_ISREG(ist.st_mode))
                     return file_reply(req, std::move(ifd), ist, index);
             }
@@ -281,8 +278,8 @@ private:
             }
             if (rg.kind == Range::ok) {
                 r.status = 206;
-                r.headers.add("Content-Range", "bytes " + std::to_string(rg.first) + "-" + std::to_string(rg.last) + "/" +
-                                                   std::to_string(size));
+                r.headers.add("Content-Range",
+                              "bytes " + std::to_string(rg.first) + "-" + std::to_string(rg.last) + "/" + std::to_string(size));
                 r.file_offset = rg.first;
                 r.file_length = rg.last - rg.first + 1;
             }
@@ -307,7 +304,7 @@ private:
             const std::string name = e->d_name;
             if (name == "." || name == "..")
                 continue;
-            struct stat st{};
+            struct stat st {};
             std::string display = name, link = name;
             if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
                 if (S_ISDIR(st.st_mode)) {
@@ -323,7 +320,8 @@ private:
         std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
             std::string x = a.first, y = b.first;
             for (auto* s : {&x, &y})
-                std::transform(s->begin(), s->end(), s->begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+                std::transform(s->begin(), s->end(), s->begin(),
+                               [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
             return x < y;
         });
         const std::string title = "Directory listing for " + http::html_escape(url_path);
@@ -344,11 +342,12 @@ private:
 int main(int argc, char** argv)
 {
     return netlab::run([&] {
-        netlab::Cli cli("file_server", "Serve a directory over HTTP, as python3 -m http.server does (lecture 001)",
-                        "0.0.0.0", 8888);
-        cli.add()                                                                                               //
-            ("b,bind", "address to listen on (as http.server's --bind)", cxxopts::value<std::string>())           //
-            ("d,directory", "directory to serve (default: the current one)", cxxopts::value<std::string>()->default_value("."))  //
+        netlab::Cli cli("file_server", "Serve a directory over HTTP, as python3 -m http.server does (lecture 001)", "0.0.0.0",
+                        8888);
+        cli.add()                                                                                        //
+            ("b,bind", "address to listen on (as http.server's --bind)", cxxopts::value<std::string>())  //
+            ("d,directory", "directory to serve (default: the current one)",
+             cxxopts::value<std::string>()->default_value("."))  //
             ("mime-types", "the MIME types file", cxxopts::value<std::string>()->default_value("/etc/mime.types"));
         http::add_server_options(cli);
         cli.positional({"port"}, "[port]  (default 8888, as --port)");
@@ -374,13 +373,12 @@ int main(int argc, char** argv)
         http::read_server_options(args, config);
         // Handler is a std::function, which copies: the root's descriptor is shared, not copied.
         auto files = std::make_shared<FileServer>(netlab::Fd(root), load_mime_types(args["mime-types"].as<std::string>()));
-        http::Server server(config, [files](const http::Request& req, const netlab::Endpoint& peer) {
-            return (*files)(req, peer);
-        });
+        http::Server server(config,
+                            [files](const http::Request& req, const netlab::Endpoint& peer) { return (*files)(req, peer); });
         server.listen(host, cli.port());
         const std::string shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-        std::cout << "Serving HTTP on " << host << " port " << cli.port() << " (http://" << shown << ":" << cli.port()
-                  << "/) ..." << std::endl;
+        std::cout << "Serving HTTP on " << host << " port " << cli.port() << " (http://" << shown << ":" << cli.port() << "/) ..."
+                  << std::endl;
         server.run();
         std::cout << "\nKeyboard interrupt received, exiting." << std::endl;
     });

@@ -23,8 +23,8 @@
 int main(int argc, char** argv)
 {
     return netlab::run([&] {
-        netlab::Cli cli("hello_server", "Hello World over HTTP (lecture 001: BaseHTTPRequestHandler, cherrypy)",
-                        "127.0.0.1", 8080);
+        netlab::Cli cli("hello_server", "Hello World over HTTP (lecture 001: BaseHTTPRequestHandler, cherrypy)", "127.0.0.1",
+                        8080);
         cli.add()("cherrypy", "answer as the cherrypy example does, on port 8099");
         http::add_server_options(cli);
         auto args = cli.parse(argc, argv);

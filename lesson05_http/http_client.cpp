@@ -29,8 +29,8 @@ std::unique_ptr<Stream> Client::open_stream(const Url& url)
     try {
         fd = netlab::tcp_connect(host, port, timeout);
     } catch (const netlab::Timeout&) {
-        throw ClientError("connect to " + host + " port " + std::to_string(port) + " timed out after " +
-                          std::to_string(timeout) + " ms");
+        throw ClientError("connect to " + host + " port " + std::to_string(port) + " timed out after " + std::to_string(timeout) +
+                          " ms");
     }
     if (url.scheme == "https")
         return tls_connect(std::move(fd), url.host, o_.tls, time_left(o_.io_timeout_ms));

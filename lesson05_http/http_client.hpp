@@ -35,7 +35,7 @@ struct ClientOptions {
     int max_time_ms = -1;         // the whole run's budget (curl's --max-time), for messages
     int io_timeout_ms = -1;       // without a deadline: how long one read or write may wait (< 0: for ever)
     std::optional<std::chrono::steady_clock::time_point> deadline;
-    std::string connect_host;     // connect here instead of the URL's host (--host)
+    std::string connect_host;  // connect here instead of the URL's host (--host)
     std::uint16_t connect_port = 0;
     TlsOptions tls;
 };

@@ -146,8 +146,8 @@ int fetch(http::Client& pool, const std::string& text, const Options& o, std::FI
         const bool redirect = (r.status == 301 || r.status == 302 || r.status == 303 || r.status == 307 || r.status == 308) &&
                               r.headers.has("Location");
         if (o.fail && r.status >= 400) {
-            std::cerr << "http_get: the requested URL returned error: " << r.status << (r.reason.empty() ? "" : " ")
-                      << r.reason << std::endl;
+            std::cerr << "http_get: the requested URL returned error: " << r.status << (r.reason.empty() ? "" : " ") << r.reason
+                      << std::endl;
             return 1;
         }
         if (o.include || o.head)
@@ -175,26 +175,27 @@ int main(int argc, char** argv)
 {
     return netlab::run([&]() -> int {
         netlab::Cli cli("http_get", "A small curl on a raw socket: HTTP/1.1 (and 1.0, and https) by hand", "", 0);
-        cli.add()                                                                                                   //
-            ("url", "URL(s) to fetch", cxxopts::value<std::vector<std::string>>())                                 //
-            ("i,include", "print the status line and header fields before the body")                               //
-            ("I,head", "HEAD: only the status line and header fields")                                            //
-            ("X,request", "request METHOD", cxxopts::value<std::string>())                                         //
-            ("d,data", "send DATA as the body (POST); several are joined with '&'", cxxopts::value<std::vector<std::string>>())  //
-            ("data-binary", "send DATA, or @FILE's bytes, as the body", cxxopts::value<std::string>())             //
+        cli.add()                                                                     //
+            ("url", "URL(s) to fetch", cxxopts::value<std::vector<std::string>>())    //
+            ("i,include", "print the status line and header fields before the body")  //
+            ("I,head", "HEAD: only the status line and header fields")                //
+            ("X,request", "request METHOD", cxxopts::value<std::string>())            //
+            ("d,data", "send DATA as the body (POST); several are joined with '&'",
+             cxxopts::value<std::vector<std::string>>())                                                //
+            ("data-binary", "send DATA, or @FILE's bytes, as the body", cxxopts::value<std::string>())  //
             ("data-urlencode", "add name=value, percent-encoded, to the body (or the query with -G)",
-             cxxopts::value<std::vector<std::string>>())                                                           //
-            ("G,get", "put the -d / --data-urlencode data in the URL's query and send GET")                       //
+             cxxopts::value<std::vector<std::string>>())                                     //
+            ("G,get", "put the -d / --data-urlencode data in the URL's query and send GET")  //
             ("H,header", "add or replace a field 'Name: value' ('Name:' removes it)",
-             cxxopts::value<std::vector<std::string>>())                                                           //
-            ("L,location", "follow redirects (3xx with Location)")                                                //
-            ("max-redirs", "most redirects -L follows", cxxopts::value<std::string>()->default_value("50"))       //
-            ("connect-timeout", "seconds a connection may take", cxxopts::value<std::string>())                  //
-            ("m,max-time", "seconds the whole transfer may take", cxxopts::value<std::string>())                 //
-            ("o,output", "write the body to FILE instead of stdout", cxxopts::value<std::string>())             //
-            ("f,fail", "exit 1 without printing the body when the status is 400 or more")                       //
-            ("raw", "send FILE's request as it is (LF becomes CR LF), as the lecture does", cxxopts::value<std::string>())  //
-            ("http1.0", "HTTP/1.0: one request per connection, read until the server closes")                  //
+             cxxopts::value<std::vector<std::string>>())                                                                       //
+            ("L,location", "follow redirects (3xx with Location)")                                                             //
+            ("max-redirs", "most redirects -L follows", cxxopts::value<std::string>()->default_value("50"))                    //
+            ("connect-timeout", "seconds a connection may take", cxxopts::value<std::string>())                                //
+            ("m,max-time", "seconds the whole transfer may take", cxxopts::value<std::string>())                               //
+            ("o,output", "write the body to FILE instead of stdout", cxxopts::value<std::string>())                            //
+            ("f,fail", "exit 1 without printing the body when the status is 400 or more")                                      //
+            ("raw", "send FILE's request as it is (LF becomes CR LF), as the lecture does", cxxopts::value<std::string>())     //
+            ("http1.0", "HTTP/1.0: one request per connection, read until the server closes")                                  //
             ("cacert", "trust the CA certificate(s) in this PEM FILE instead of the system's", cxxopts::value<std::string>())  //
             ("k,insecure", "https: do not verify the certificate or the host name");
         cli.positional({"url"}, "URL...");
@@ -209,9 +210,7 @@ int main(int argc, char** argv)
         o.get_query = args.count("get") > 0;
         if (args.count("request"))
             o.method = args["request"].as<std::string>();
-        if (!o.method.empty() && std::any_of(o.method.begin(), o.method.end(), [](char c) {
-                return c <= ' ' || c == 0x7f;
-            }))
+        if (!o.method.empty() && std::any_of(o.method.begin(), o.method.end(), [](char c) { return c <= ' ' || c == 0x7f; }))
             throw netlab::UsageError("-X must be a method name, not '" + o.method + "'");
         if (args.count("header"))
             o.headers = args["header"].as<std::vector<std::string>>();

@@ -163,10 +163,7 @@ bool Request::expects_continue() const
     return version >= 11 && e && iequals(*e, "100-continue");
 }
 
-std::string Request::request_line() const
-{
-    return method + " " + target + (version == 10 ? " HTTP/1.0" : " HTTP/1.1");
-}
+std::string Request::request_line() const { return method + " " + target + (version == 10 ? " HTTP/1.0" : " HTTP/1.1"); }
 
 bool Response::keep_alive() const
 {
@@ -217,8 +214,7 @@ std::string_view reason_phrase(int status)
 // ---- the shared parser ---------------------------------------------------------------------------
 namespace detail {
 
-std::optional<std::string_view> MessageParser::line(std::size_t from, std::size_t max, int too_long_status,
-                                                    const char* what)
+std::optional<std::string_view> MessageParser::line(std::size_t from, std::size_t max, int too_long_status, const char* what)
 {
     const std::size_t nl = buf_.find('\n', std::max(scan_, pos_));
     if (nl == std::string::npos) {
@@ -301,8 +297,8 @@ void MessageParser::set_body_framing(const Headers& h, int version, bool no_body
     }
     if (length) {
         if (*length > limits_.max_body)
-            throw ParseError(413, "body of " + std::to_string(*length) + " bytes is over the limit of " +
-                                      std::to_string(limits_.max_body));
+            throw ParseError(
+                413, "body of " + std::to_string(*length) + " bytes is over the limit of " + std::to_string(limits_.max_body));
         remaining_ = *length;
         state_ = remaining_ == 0 ? State::done : State::body_length;
         return;
@@ -396,10 +392,8 @@ bool MessageParser::parse_body(std::string& body, Headers& trailers)
             parse_field_line(*l, trailers, true);
             break;
         }
-        case State::done:
-            return true;
-        default:
-            return true;
+        case State::done: return true;
+        default: return true;
         }
     }
 }
@@ -601,8 +595,7 @@ std::string chunked(std::string_view body)
 // ---- dates ---------------------------------------------------------------------------------------
 namespace {
 constexpr std::array<const char*, 7> kDays = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-constexpr std::array<const char*, 7> kLongDays = {"Sunday", "Monday", "Tuesday", "Wednesday",
-                                                  "Thursday", "Friday", "Saturday"};
+constexpr std::array<const char*, 7> kLongDays = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
 constexpr std::array<const char*, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
@@ -684,9 +677,8 @@ std::string format_http_date(std::int64_t unix_seconds)
     std::tm tm{};
     ::gmtime_r(&t, &tm);
     char out[40];
-    std::snprintf(out, sizeof out, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[static_cast<std::size_t>(tm.tm_wday)],
-                  tm.tm_mday, kMonths[static_cast<std::size_t>(tm.tm_mon)], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
-                  tm.tm_sec);
+    std::snprintf(out, sizeof out, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[static_cast<std::size_t>(tm.tm_wday)], tm.tm_mday,
+                  kMonths[static_cast<std::size_t>(tm.tm_mon)], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
     return out;
 }
 

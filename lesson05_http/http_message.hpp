@@ -56,23 +56,23 @@ private:
 
 // ---- messages ------------------------------------------------------------------------------------
 struct Request {
-    std::string method;       // GET
-    std::string target;       // /path?query, as sent
-    int version = 11;         // 10 or 11 (HTTP/1.0, HTTP/1.1)
+    std::string method;  // GET
+    std::string target;  // /path?query, as sent
+    int version = 11;    // 10 or 11 (HTTP/1.0, HTTP/1.1)
     Headers headers;
-    std::string body;         // decoded (chunked framing removed)
-    Headers trailers;         // fields after a chunked body
-    std::string raw_head;     // request line and fields exactly as received, up to the empty line
+    std::string body;      // decoded (chunked framing removed)
+    Headers trailers;      // fields after a chunked body
+    std::string raw_head;  // request line and fields exactly as received, up to the empty line
 
-    bool keep_alive() const;         // 1.1 unless "Connection: close"; 1.0 only with "keep-alive"
-    bool expects_continue() const;   // "Expect: 100-continue"
+    bool keep_alive() const;           // 1.1 unless "Connection: close"; 1.0 only with "keep-alive"
+    bool expects_continue() const;     // "Expect: 100-continue"
     std::string request_line() const;  // "GET / HTTP/1.1" (for logs)
 };
 
 struct Response {
     int version = 11;
     int status = 200;
-    std::string reason;       // "OK"
+    std::string reason;  // "OK"
     Headers headers;
     std::string body;
     Headers trailers;
@@ -123,20 +123,20 @@ protected:
     // Runs the body states; true when the message is complete.
     bool parse_body(std::string& body, Headers& trailers);
     void set_body_framing(const Headers& h, int version, bool no_body);
-    void compact();      // drops consumed bytes (so a long keep-alive connection stays small)
-    void check_eof();    // after the peer closed: a half message is an error
+    void compact();    // drops consumed bytes (so a long keep-alive connection stays small)
+    void check_eof();  // after the peer closed: a half message is an error
 
     Limits limits_;
     bool request_;
     std::string buf_;
-    std::size_t pos_ = 0;            // where the unparsed bytes start
-    std::size_t head_start_ = 0;     // where the current message's head started in buf_
-    std::size_t scan_ = 0;           // where the search for the next '\n' resumes
-    std::size_t fields_ = 0;         // fields (and trailer fields) of the current message
+    std::size_t pos_ = 0;         // where the unparsed bytes start
+    std::size_t head_start_ = 0;  // where the current message's head started in buf_
+    std::size_t scan_ = 0;        // where the search for the next '\n' resumes
+    std::size_t fields_ = 0;      // fields (and trailer fields) of the current message
     std::optional<std::size_t> trailer_start_;
     State state_ = State::start;
-    std::uint64_t remaining_ = 0;    // body_length / chunk_data: bytes still to come
-    bool eof_ = false;               // the peer closed (responses read to EOF)
+    std::uint64_t remaining_ = 0;  // body_length / chunk_data: bytes still to come
+    bool eof_ = false;             // the peer closed (responses read to EOF)
 };
 }  // namespace detail
 

@@ -27,14 +27,14 @@ using Clock = std::chrono::steady_clock;
 // ---- options and replies -------------------------------------------------------------------------
 void add_server_options(netlab::Cli& cli)
 {
-    cli.add()                                                                                        //
+    cli.add()  //
         ("header-timeout", "seconds a client may take to send a request's head",
-         cxxopts::value<std::string>()->default_value("10"))                                           //
+         cxxopts::value<std::string>()->default_value("10"))  //
         ("idle-timeout", "seconds an idle keep-alive connection is kept open",
-         cxxopts::value<std::string>()->default_value("15"))                                           //
+         cxxopts::value<std::string>()->default_value("15"))                                                  //
         ("max-clients", "connections served at once", cxxopts::value<std::string>()->default_value("10000"))  //
         ("max-body", "largest request body accepted, in bytes (413 above)",
-         cxxopts::value<std::string>()->default_value("1048576"))                                      //
+         cxxopts::value<std::string>()->default_value("1048576"))  //
         ("quiet", "no access-log line per request");
 }
 
@@ -71,9 +71,9 @@ Reply error_reply(int status, const std::string& message)
     const std::string reason(reason_phrase(status));
     return text_reply(status, "text/html;charset=utf-8",
                       "<!DOCTYPE HTML>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error response</title>\n"
-                      "</head>\n<body>\n<h1>Error response</h1>\n<p>Error code: " + code + "</p>\n<p>Message: " +
-                          html_escape(reason) + ".</p>\n<p>Error code explanation: " + code + " - " +
-                          html_escape(message) + ".</p>\n</body>\n</html>\n");
+                      "</head>\n<body>\n<h1>Error response</h1>\n<p>Error code: " +
+                          code + "</p>\n<p>Message: " + html_escape(reason) + ".</p>\n<p>Error code explanation: " + code +
+                          " - " + html_escape(message) + ".</p>\n</body>\n</html>\n");
 }
 
 Reply text_reply(int status, std::string content_type, std::string body)
@@ -104,9 +104,8 @@ bool known_method(std::string_view m)
 // The request line as python's log shows it: control bytes escaped.
 std::string printable(std::string_view s)
 {
-    if (s.size() <= 200 && std::none_of(s.begin(), s.end(), [](char c) {
-            return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
-        }))
+    if (s.size() <= 200 &&
+        std::none_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
         return std::string(s);
     std::string out;
     for (char c : s.substr(0, 200)) {
@@ -127,14 +126,14 @@ struct Connection {
     netlab::Endpoint peer;
     std::string ip;
     RequestParser parser;
-    std::string out;            // bytes of answers not yet taken by the kernel
+    std::string out;  // bytes of answers not yet taken by the kernel
     std::size_t out_pos = 0;
-    netlab::Fd file;            // a body still to sendfile() after `out`
+    netlab::Fd file;  // a body still to sendfile() after `out`
     off_t file_pos = 0;
     std::uint64_t file_left = 0;
     bool more_after_head = false;  // MSG_MORE on the head: the file's first bytes join its packet
-    bool close_after = false;   // close once everything queued is sent
-    bool lingering = false;     // our side is shut down; reading what the client still sends
+    bool close_after = false;      // close once everything queued is sent
+    bool lingering = false;        // our side is shut down; reading what the client still sends
     bool continue_sent = false;
     bool request_started = false;
     Clock::time_point request_start;  // first byte of the request in progress

@@ -33,26 +33,26 @@ namespace http {
 
 struct Reply {
     int status = 200;
-    Headers headers;          // Content-Type and the like; the core adds the framing fields
+    Headers headers;  // Content-Type and the like; the core adds the framing fields
     std::string body;
     // Or a file's bytes, sent with sendfile() after the head: [file_offset, +file_length).
     netlab::Fd file;
     std::uint64_t file_offset = 0;
     std::uint64_t file_length = 0;
-    bool close = false;       // close the connection after this answer
+    bool close = false;  // close the connection after this answer
 };
 
 // A request and who sent it. The handler runs on the loop's thread: it must not block.
 using Handler = std::function<Reply(const Request& request, const netlab::Endpoint& peer)>;
 
 struct ServerConfig {
-    std::string program;               // for log lines
-    std::string server = "netlab";     // the Server field
+    std::string program;            // for log lines
+    std::string server = "netlab";  // the Server field
     Limits limits{8 * 1024, 64 * 1024, 100, 1024 * 1024};
-    int header_timeout_ms = 10'000;    // from a request's first byte until its head is complete
-    int idle_timeout_ms = 15'000;      // a keep-alive connection with no request in progress
+    int header_timeout_ms = 10'000;  // from a request's first byte until its head is complete
+    int idle_timeout_ms = 15'000;    // a keep-alive connection with no request in progress
     std::size_t max_clients = 10'000;
-    bool access_log = true;            // one line per request on stderr
+    bool access_log = true;  // one line per request on stderr
 };
 
 // --header-timeout, --idle-timeout, --max-clients, --quiet, --max-body on a program's Cli.

@@ -35,10 +35,10 @@ namespace {
 
 struct Check {
     http::Url url;
-    int status = 0;           // 0: a network error
+    int status = 0;  // 0: a network error
     std::string error;
-    std::string final_url;    // after redirects, if any
-    std::string html;         // the body, when it was fetched for the crawl and is HTML
+    std::string final_url;  // after redirects, if any
+    std::string html;       // the body, when it was fetched for the crawl and is HTML
 };
 
 Check check_of(http::Url url)
@@ -98,8 +98,8 @@ int main(int argc, char** argv)
     return netlab::run([&]() -> int {
         netlab::Cli cli("link_checker", "Checks every link of a web page (lecture 001, practice 3)", "", 0);
         cli.add_timeout(10);
-        cli.add()                                                                                           //
-            ("url", "the page", cxxopts::value<std::string>())                                            //
+        cli.add()                                                                                        //
+            ("url", "the page", cxxopts::value<std::string>())                                           //
             ("concurrency", "links checked at once", cxxopts::value<std::string>()->default_value("8"))  //
             ("depth", "also check the links of same-host pages this many levels down",
              cxxopts::value<std::string>()->default_value("0"));
@@ -113,7 +113,8 @@ int main(int argc, char** argv)
         } catch (const http::UrlError& e) {
             throw netlab::UsageError(e.what());
         }
-        const auto concurrency = static_cast<std::size_t>(netlab::parse_number("concurrency", args["concurrency"].as<std::string>(), 1, 64));
+        const auto concurrency = static_cast<std::size_t>(
+            netlab::parse_number("concurrency", args["concurrency"].as<std::string>(), 1, 64));
         const long depth = netlab::parse_number("depth", args["depth"].as<std::string>(), 0, 5);
         http::ClientOptions options;
         options.connect_timeout_ms = cli.timeout_ms();
@@ -172,7 +173,8 @@ int main(int argc, char** argv)
                 if (c.status == 0)
                     std::cout << "  ERR " << c.url.str() << " (" << c.error << ")\n";
                 else
-                    std::cout << "  " << c.status << " " << c.url.str() << (c.final_url.empty() ? "" : " (→ " + c.final_url + ")") << "\n";
+                    std::cout << "  " << c.status << " " << c.url.str() << (c.final_url.empty() ? "" : " (→ " + c.final_url + ")")
+                              << "\n";
                 if (good && !c.html.empty()) {
                     pages.push_back(std::move(c.html));
                     page_urls.push_back(c.final_url.empty() ? c.url : http::parse_url(c.final_url));

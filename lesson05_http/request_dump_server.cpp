@@ -22,8 +22,8 @@
 int main(int argc, char** argv)
 {
     return netlab::run([&] {
-        netlab::Cli cli("request_dump_server", "Print every HTTP request exactly as received (lecture 000 §5)",
-                        "127.0.0.1", 5000);
+        netlab::Cli cli("request_dump_server", "Print every HTTP request exactly as received (lecture 000 §5)", "127.0.0.1",
+                        5000);
         http::add_server_options(cli);
         auto args = cli.parse(argc, argv);
         netlab::install_stop_handlers();
@@ -37,14 +37,14 @@ int main(int argc, char** argv)
             return http::text_reply(
                 200, "text/html; charset=utf-8",
                 "<!DOCTYPE html>\n<html>\n<head><meta charset=\"utf-8\"><title>Your request</title></head>\n<body>\n"
-                "<h1>Your request</h1>\n<p>From " + http::html_escape(peer.str()) + ", " +
-                    std::to_string(raw.size()) + " bytes:</p>\n<pre id=\"request\">" + http::html_escape(raw) +
-                    "</pre>\n</body>\n</html>\n");
+                "<h1>Your request</h1>\n<p>From " +
+                    http::html_escape(peer.str()) + ", " + std::to_string(raw.size()) + " bytes:</p>\n<pre id=\"request\">" +
+                    http::html_escape(raw) + "</pre>\n</body>\n</html>\n");
         });
         server.listen(cli.host(), cli.port());
         std::cout << "Serving HTTP on " << cli.host() << " port " << cli.port() << " (http://"
-                  << (cli.host().find(':') != std::string::npos ? "[" + cli.host() + "]" : cli.host()) << ":"
-                  << cli.port() << "/) ..." << std::endl;
+                  << (cli.host().find(':') != std::string::npos ? "[" + cli.host() + "]" : cli.host()) << ":" << cli.port()
+                  << "/) ..." << std::endl;
         server.run();
     });
 }

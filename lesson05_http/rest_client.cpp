@@ -57,7 +57,10 @@ std::string pretty(const std::string& body)
 
 class Walk {
 public:
-    Walk(http::Url base, std::string origin, http::ClientOptions o) : base_(std::move(base)), origin_(std::move(origin)), client_(o) {}
+    Walk(http::Url base, std::string origin, http::ClientOptions o)
+        : base_(std::move(base)), origin_(std::move(origin)), client_(o)
+    {
+    }
 
     // One exchange, printed; fails (exit 1) unless the status is `expect`.
     http::Response send(const std::string& method, const std::string& target, const std::optional<json>& body, int expect,
@@ -108,7 +111,8 @@ public:
             send("OPTIONS", "/notes/1", std::nullopt, 204, pre);
         }
         send("OPTIONS", "/notes", std::nullopt, 204);
-        const auto created = send("POST", "/notes", json{{"title", "Купить молоко"}, {"text", "2 литра"}, {"tags", {"дом"}}}, 201);
+        const auto created = send("POST", "/notes", json{{"title", "Купить молоко"}, {"text", "2 литра"}, {"tags", {"дом"}}},
+                                  201);
         const std::string* location = created.headers.get("Location");
         if (!location)
             throw http::ClientError("POST /notes answered 201 without a Location");
@@ -137,15 +141,17 @@ int main(int argc, char** argv)
         netlab::Cli cli("rest_client", "Every method of rest_server's API, each exchange printed (lectures 000 §6, 002)",
                         "127.0.0.1", 5001);
         cli.add_timeout(10);
-        cli.add()                                                                                             //
-            ("url", "the API's base URL (default http://HOST:PORT)", cxxopts::value<std::string>())          //
+        cli.add()                                                                                    //
+            ("url", "the API's base URL (default http://HOST:PORT)", cxxopts::value<std::string>())  //
             ("origin", "send Origin: ORIGIN (as a page from there would) and show the CORS preflight",
              cxxopts::value<std::string>());
         cli.positional({"url"}, "[URL]");
         auto args = cli.parse(argc, argv);
-        const std::string text = args.count("url") ? args["url"].as<std::string>()
-                                                   : "http://" + (cli.host().find(':') != std::string::npos ? "[" + cli.host() + "]" : cli.host()) +
-                                                         ":" + std::to_string(cli.port()) + "/";
+        const std::string text = args.count("url")
+                                     ? args["url"].as<std::string>()
+                                     : "http://" +
+                                           (cli.host().find(':') != std::string::npos ? "[" + cli.host() + "]" : cli.host()) +
+                                           ":" + std::to_string(cli.port()) + "/";
         http::Url base;
         try {
             base = http::parse_url(text);

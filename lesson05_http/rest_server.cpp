@@ -40,10 +40,7 @@ constexpr std::size_t kMaxNotes = 10'000;
 
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n"; }
 
-http::Reply json_reply(int status, const json& j)
-{
-    return http::text_reply(status, "application/json", dump(j));
-}
+http::Reply json_reply(int status, const json& j) { return http::text_reply(status, "application/json", dump(j)); }
 
 http::Reply error(int status, const std::string& message) { return json_reply(status, {{"error", message}}); }
 
@@ -164,10 +161,10 @@ int main(int argc, char** argv)
     return netlab::run([&] {
         netlab::Cli cli("rest_server", "A JSON notes API with the lecture's Flask routes and CORS (lectures 000 §6, 002)",
                         "127.0.0.1", 5001);
-        cli.add()                                                                                                  //
+        cli.add()  //
             ("allow-origin", "CORS: an origin whose pages may read the answers (repeat it, or '*' for any)",
-             cxxopts::value<std::vector<std::string>>())                                                          //
-            ("allow-credentials", "CORS: let allowed origins send cookies (never with '*')")                     //
+             cxxopts::value<std::vector<std::string>>())                                      //
+            ("allow-credentials", "CORS: let allowed origins send cookies (never with '*')")  //
             ("max-age", "CORS: seconds a browser may cache a preflight's answer",
              cxxopts::value<std::string>()->default_value("600"));
         http::add_server_options(cli);
@@ -183,7 +180,8 @@ int main(int argc, char** argv)
             throw netlab::UsageError("--allow-origin '*' already allows every origin: give it alone");
         cors.credentials = args.count("allow-credentials") > 0;
         if (cors.credentials && cors.origins.size() == 1 && cors.origins[0] == "*")
-            throw netlab::UsageError("--allow-credentials cannot go with --allow-origin '*': browsers refuse credentials for '*'");
+            throw netlab::UsageError(
+                "--allow-credentials cannot go with --allow-origin '*': browsers refuse credentials for '*'");
         cors.max_age = static_cast<int>(netlab::parse_number("max-age", args["max-age"].as<std::string>(), 0, 86400));
         netlab::install_stop_handlers();
 
@@ -194,8 +192,9 @@ int main(int argc, char** argv)
         Notes notes;
         http::Server server(config, [&](const http::Request& req, const netlab::Endpoint&) {
             const std::string path = req.target.substr(0, req.target.find('?'));
-            const std::string_view query =
-                req.target.find('?') == std::string::npos ? std::string_view() : std::string_view(req.target).substr(req.target.find('?') + 1);
+            const std::string_view query = req.target.find('?') == std::string::npos
+                                               ? std::string_view()
+                                               : std::string_view(req.target).substr(req.target.find('?') + 1);
             const rest::CorsAnswer c = rest::cors_answer(cors, req);
             if (!c.refused.empty())
                 netlab::trace("CORS: " + c.refused + ": no Access-Control-Allow-Origin in the answer");
@@ -204,9 +203,10 @@ int main(int argc, char** argv)
                 if (const auto page = rest::flask_route(path)) {
                     r = req.method == "GET" || req.method == "HEAD" ? http::text_reply(200, "text/html; charset=utf-8", *page)
                         : req.method == "OPTIONS"                   ? allow_reply(204, "GET, HEAD, OPTIONS")
-                                                                    : allow_reply(405, "GET, HEAD, OPTIONS", req.method + " is not allowed here");
+                                                  : allow_reply(405, "GET, HEAD, OPTIONS", req.method + " is not allowed here");
                 } else if (path == "/") {
-                    r = json_reply(200, {{"notes", "/notes"}, {"routes", {"/user/<username>", "/post/<int:post_id>", "/path/<path:subpath>"}}});
+                    r = json_reply(200, {{"notes", "/notes"},
+                                         {"routes", {"/user/<username>", "/post/<int:post_id>", "/path/<path:subpath>"}}});
                 } else if (const auto np = rest::notes_path(path); np && np->collection) {
                     r = notes.collection(req, query);
                 } else if (np && np->id) {

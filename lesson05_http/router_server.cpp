@@ -62,7 +62,7 @@ void serve_naive(const std::string& host, std::uint16_t port)
             const std::size_t n = netlab::recv_some(client.get(), buf, sizeof buf, 10'000);
             const std::string request(buf, n);
             std::cout << request << "\n" << std::flush;  // print(request)
-            std::istringstream words(request);          // method, resource, *other = request.split()
+            std::istringstream words(request);           // method, resource, *other = request.split()
             std::string method, resource;
             if (!(words >> method >> resource)) {
                 // Python would die here with "ValueError: not enough values to unpack".

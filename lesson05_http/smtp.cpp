@@ -39,7 +39,8 @@ std::optional<Reply> ReplyParser::next()
             throw Error("malformed reply line '" + std::string(line.substr(0, 80)) + "'");
         const int code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
         if (!partial_.lines.empty() && code != partial_.code)
-            throw Error("a multi-line reply changed its code from " + std::to_string(partial_.code) + " to " + std::to_string(code));
+            throw Error("a multi-line reply changed its code from " + std::to_string(partial_.code) + " to " +
+                        std::to_string(code));
         if (partial_.lines.size() >= kMaxLines)
             throw Error("a reply of more than " + std::to_string(kMaxLines) + " lines");
         partial_.code = code;
@@ -194,13 +195,26 @@ std::string build_message(const Message& m, bool eight_bit, std::string* encodin
         to += (to.empty() ? "" : ", ") + t;
     return "Content-Type: text/plain; charset=utf-8\r\n"
            "MIME-Version: 1.0\r\n"
-           "Content-Transfer-Encoding: " + cte + "\r\n"
-           "Subject: " + encode_header_word(one_line(m.subject)) + "\r\n"
-           "From: " + one_line(m.from) + "\r\n"
-           "To: " + one_line(to) + "\r\n"
-           "Date: " + m.date + "\r\n"
-           "Message-ID: " + m.message_id + "\r\n"
-           "\r\n" + payload;
+           "Content-Transfer-Encoding: " +
+           cte +
+           "\r\n"
+           "Subject: " +
+           encode_header_word(one_line(m.subject)) +
+           "\r\n"
+           "From: " +
+           one_line(m.from) +
+           "\r\n"
+           "To: " +
+           one_line(to) +
+           "\r\n"
+           "Date: " +
+           m.date +
+           "\r\n"
+           "Message-ID: " +
+           m.message_id +
+           "\r\n"
+           "\r\n" +
+           payload;
 }
 
 std::string dot_stuff(std::string_view message)

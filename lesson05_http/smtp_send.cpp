@@ -142,7 +142,8 @@ std::string hostname()
 std::string make_msgid(const std::string& host)
 {
     std::random_device rd;
-    return "<" + std::to_string(std::time(nullptr)) + "." + std::to_string(::getpid()) + "." + std::to_string(rd()) + "@" + host + ">";
+    return "<" + std::to_string(std::time(nullptr)) + "." + std::to_string(::getpid()) + "." + std::to_string(rd()) + "@" + host +
+           ">";
 }
 
 bool valid_address(const std::string& a)
@@ -157,20 +158,20 @@ int main(int argc, char** argv)
     return netlab::run([&]() -> int {
         netlab::Cli cli("smtp_send", "Sends a mail over SMTP as lecture 001's smtplib example does", "localhost", 25);
         cli.add_timeout(30);
-        cli.add()                                                                                              //
-            ("server", "the SMTP server, HOST[:PORT] (default port 25, 465 with --ssl)", cxxopts::value<std::string>())  //
-            ("from", "the sender's address", cxxopts::value<std::string>())                                   //
-            ("to", "a recipient's address (repeat for more)", cxxopts::value<std::vector<std::string>>())   //
-            ("subject", "the subject (any UTF-8)", cxxopts::value<std::string>()->default_value(""))         //
-            ("body", "the text of the mail", cxxopts::value<std::string>())                                  //
-            ("body-file", "the text of the mail from FILE", cxxopts::value<std::string>())                   //
+        cli.add()                                                                                                         //
+            ("server", "the SMTP server, HOST[:PORT] (default port 25, 465 with --ssl)", cxxopts::value<std::string>())   //
+            ("from", "the sender's address", cxxopts::value<std::string>())                                               //
+            ("to", "a recipient's address (repeat for more)", cxxopts::value<std::vector<std::string>>())                 //
+            ("subject", "the subject (any UTF-8)", cxxopts::value<std::string>()->default_value(""))                      //
+            ("body", "the text of the mail", cxxopts::value<std::string>())                                               //
+            ("body-file", "the text of the mail from FILE", cxxopts::value<std::string>())                                //
             ("starttls", "auto (when offered), require, or never", cxxopts::value<std::string>()->default_value("auto"))  //
-            ("ssl", "implicit TLS from the first byte (SMTP_SSL, port 465)")                                 //
-            ("user", "log in (AUTH PLAIN or LOGIN) as USER", cxxopts::value<std::string>())                  //
+            ("ssl", "implicit TLS from the first byte (SMTP_SSL, port 465)")                                              //
+            ("user", "log in (AUTH PLAIN or LOGIN) as USER", cxxopts::value<std::string>())                               //
             ("password-env", "the environment variable holding the password",
              cxxopts::value<std::string>()->default_value("SMTP_PASSWORD"))                                   //
             ("password-file", "read the password from FILE (its first line)", cxxopts::value<std::string>())  //
-            ("cacert", "trust the CA certificate(s) in this PEM FILE", cxxopts::value<std::string>())       //
+            ("cacert", "trust the CA certificate(s) in this PEM FILE", cxxopts::value<std::string>())         //
             ("k,insecure", "TLS: do not verify the certificate or the host name");
         auto args = cli.parse(argc, argv);
 
@@ -190,7 +191,8 @@ int main(int argc, char** argv)
                         throw netlab::UsageError("--server must be HOST[:PORT], not '" + s + "'");
                     port_text = s.substr(close + 2);
                 }
-            } else if (const auto colon = s.find(':'); colon != std::string::npos && s.find(':', colon + 1) == std::string::npos) {
+            } else if (const auto colon = s.find(':');
+                       colon != std::string::npos && s.find(':', colon + 1) == std::string::npos) {
                 host = s.substr(0, colon);
                 port_text = s.substr(colon + 1);
             } else {
@@ -285,7 +287,8 @@ int main(int argc, char** argv)
                 const bool login = std::find(mechs.begin(), mechs.end(), "LOGIN") != mechs.end();
                 smtp::Reply r;
                 if (plain) {
-                    r = s.command("AUTH PLAIN " + smtp::base64(std::string(1, '\0') + user + '\0' + *password), "AUTH PLAIN ****");
+                    r = s.command("AUTH PLAIN " + smtp::base64(std::string(1, '\0') + user + '\0' + *password),
+                                  "AUTH PLAIN ****");
                 } else if (login) {
                     r = s.command("AUTH LOGIN");
                     if (r.code == 334)
@@ -296,7 +299,8 @@ int main(int argc, char** argv)
                     throw Failure("the server offers no AUTH PLAIN or LOGIN");
                 }
                 if (r.code != 235)
-                    throw Failure(std::string("AUTH ") + (plain ? "PLAIN" : "LOGIN") + " refused: " + std::to_string(r.code) + " " + r.text());
+                    throw Failure(std::string("AUTH ") + (plain ? "PLAIN" : "LOGIN") + " refused: " + std::to_string(r.code) +
+                                  " " + r.text());
             }
             std::string encoding;
             const std::string message = smtp::build_message(m, ext.has("8BITMIME"), &encoding);

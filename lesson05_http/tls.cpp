@@ -87,8 +87,8 @@ public:
             });
             if (n == 0)
                 netlab::throw_sys("SSL_write", EPIPE);
-            netlab::trace("SSL_write(" + std::to_string(fd_.get()) + ", " + std::to_string(data.size()) + ") = " +
-                          std::to_string(n));
+            netlab::trace("SSL_write(" + std::to_string(fd_.get()) + ", " + std::to_string(data.size()) +
+                          ") = " + std::to_string(n));
             data.remove_prefix(static_cast<std::size_t>(n));
         }
     }
@@ -123,8 +123,8 @@ std::unique_ptr<Stream> tls_connect(netlab::Fd fd, const std::string& host, cons
                                 ? SSL_CTX_set_default_verify_paths(ctx.get()) == 1
                                 : SSL_CTX_load_verify_locations(ctx.get(), options.ca_file.c_str(), nullptr) == 1;
         if (!loaded)
-            throw TlsError("loading CA certificates" + (options.ca_file.empty() ? "" : " from " + options.ca_file) +
-                           ": " + openssl_errors());
+            throw TlsError("loading CA certificates" + (options.ca_file.empty() ? "" : " from " + options.ca_file) + ": " +
+                           openssl_errors());
     } else {
         SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_NONE, nullptr);
     }
@@ -153,8 +153,8 @@ std::unique_ptr<Stream> tls_connect(netlab::Fd fd, const std::string& host, cons
     } catch (const TlsError& e) {
         const long result = SSL_get_verify_result(s);
         if (result != X509_V_OK)
-            throw TlsError("TLS handshake with " + host + ": certificate verify failed: " +
-                           X509_verify_cert_error_string(result));
+            throw TlsError("TLS handshake with " + host +
+                           ": certificate verify failed: " + X509_verify_cert_error_string(result));
         throw TlsError("TLS handshake with " + host + ": " + e.what());
     }
     netlab::trace(std::string("SSL_connect(") + std::to_string(stream->fd()) + ") = 1, " + SSL_get_version(s) + " " +

@@ -17,8 +17,8 @@
 namespace http {
 
 struct TlsOptions {
-    bool verify = true;     // certificate chain and host name
-    std::string ca_file;    // trust only this PEM file instead of the system store
+    bool verify = true;   // certificate chain and host name
+    std::string ca_file;  // trust only this PEM file instead of the system store
 };
 
 // A TLS failure: handshake, verification ("certificate verify failed: ..."), or I/O.

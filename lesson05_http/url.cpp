@@ -126,9 +126,8 @@ Url parse_url(std::string_view text)
             port = authority.substr(colon + 1);
         if (host.empty())
             throw UrlError("the URL has no host");
-        if (!std::all_of(host.begin(), host.end(), [](char c) {
-                return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_';
-            }))
+        if (!std::all_of(host.begin(), host.end(),
+                         [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_'; }))
             throw UrlError("bad host name '" + std::string(host.substr(0, 100)) + "'");
     }
     url.host = lower_ascii(host);
@@ -158,9 +157,8 @@ Url resolve_url(const Url& base, std::string_view ref)
     const auto colon = ref.find(':');
     const auto slash = ref.find('/');
     if (colon != std::string_view::npos && (slash == std::string_view::npos || colon < slash) && colon > 0 &&
-        std::all_of(ref.begin(), ref.begin() + static_cast<long>(colon), [](char c) {
-            return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
-        }))
+        std::all_of(ref.begin(), ref.begin() + static_cast<long>(colon),
+                    [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.'; }))
         return parse_url(ref);
     if (ref.starts_with("//"))
         return parse_url(base.scheme + ":" + std::string(ref));
@@ -238,8 +236,7 @@ std::vector<std::pair<std::string, std::string>> parse_query(std::string_view qu
             const auto eq = item.find('=');
             const auto k = item.substr(0, eq);
             const auto v = eq == std::string_view::npos ? std::string_view{} : item.substr(eq + 1);
-            out.emplace_back(percent_decode(k, true).value_or(std::string(k)),
-                             percent_decode(v, true).value_or(std::string(v)));
+            out.emplace_back(percent_decode(k, true).value_or(std::string(k)), percent_decode(v, true).value_or(std::string(v)));
         }
         if (amp == std::string_view::npos)
             break;

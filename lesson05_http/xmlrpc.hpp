@@ -31,16 +31,72 @@ struct Value {
     std::vector<Value> items;        // array elements, struct member values
     std::vector<std::string> names;  // struct member names (items[k] is names[k]'s value)
 
-    static Value integer(std::int64_t v) { Value x; x.type = Type::integer; x.i = v; return x; }
-    static Value boolean(bool v) { Value x; x.type = Type::boolean; x.b = v; return x; }
-    static Value string(std::string v) { Value x; x.type = Type::string; x.s = std::move(v); return x; }
-    static Value dbl(double v) { Value x; x.type = Type::dbl; x.d = v; return x; }
-    static Value datetime(std::string v) { Value x; x.type = Type::datetime; x.s = std::move(v); return x; }
-    static Value base64(std::string bytes) { Value x; x.type = Type::base64; x.s = std::move(bytes); return x; }
-    static Value nil() { Value x; x.type = Type::nil; return x; }
-    static Value array(std::vector<Value> v = {}) { Value x; x.type = Type::array; x.items = std::move(v); return x; }
-    static Value structure() { Value x; x.type = Type::structure; return x; }
-    void add_member(std::string name, Value v) { names.push_back(std::move(name)); items.push_back(std::move(v)); }
+    static Value integer(std::int64_t v)
+    {
+        Value x;
+        x.type = Type::integer;
+        x.i = v;
+        return x;
+    }
+    static Value boolean(bool v)
+    {
+        Value x;
+        x.type = Type::boolean;
+        x.b = v;
+        return x;
+    }
+    static Value string(std::string v)
+    {
+        Value x;
+        x.type = Type::string;
+        x.s = std::move(v);
+        return x;
+    }
+    static Value dbl(double v)
+    {
+        Value x;
+        x.type = Type::dbl;
+        x.d = v;
+        return x;
+    }
+    static Value datetime(std::string v)
+    {
+        Value x;
+        x.type = Type::datetime;
+        x.s = std::move(v);
+        return x;
+    }
+    static Value base64(std::string bytes)
+    {
+        Value x;
+        x.type = Type::base64;
+        x.s = std::move(bytes);
+        return x;
+    }
+    static Value nil()
+    {
+        Value x;
+        x.type = Type::nil;
+        return x;
+    }
+    static Value array(std::vector<Value> v = {})
+    {
+        Value x;
+        x.type = Type::array;
+        x.items = std::move(v);
+        return x;
+    }
+    static Value structure()
+    {
+        Value x;
+        x.type = Type::structure;
+        return x;
+    }
+    void add_member(std::string name, Value v)
+    {
+        names.push_back(std::move(name));
+        items.push_back(std::move(v));
+    }
     const Value* member(std::string_view name) const;  // nullptr if the struct has none
 };
 
@@ -56,7 +112,7 @@ struct Call {
 
 struct Response {
     bool is_fault = false;
-    Value value;             // the result
+    Value value;  // the result
     int fault_code = 0;
     std::string fault_string;
 };

@@ -94,8 +94,8 @@ public:
         const http::Response r = client_.request(url_, std::move(req));
         netlab::trace("< " + std::to_string(r.status) + " " + r.reason + " (" + std::to_string(r.body.size()) + " bytes)");
         if (r.status != 200)
-            throw http::ClientError("<ProtocolError for " + url_.host_header() + url_.target() + ": " +
-                                    std::to_string(r.status) + " " + r.reason + ">");
+            throw http::ClientError("<ProtocolError for " + url_.host_header() + url_.target() + ": " + std::to_string(r.status) +
+                                    " " + r.reason + ">");
         try {
             return xmlrpc::parse_response(r.body);
         } catch (const xmlrpc::Error& e) {
@@ -146,19 +146,20 @@ int main(int argc, char** argv)
     return netlab::run([&]() -> int {
         netlab::Cli cli("xmlrpc_client", "XML-RPC client as lecture 001's xmlrpc.client.ServerProxy", "localhost", 8000);
         cli.add_timeout(10);
-        cli.add()                                                                         //
+        cli.add()                                                                             //
             ("url", "server URL (default http://HOST:PORT/)", cxxopts::value<std::string>())  //
-            ("method", "method to call (default: the lecture's is_even(3), is_even(100))",
-             cxxopts::value<std::string>());
+            ("method", "method to call (default: the lecture's is_even(3), is_even(100))", cxxopts::value<std::string>());
         // The arguments are the words after METHOD (cxxopts would split a vector option's values
         // at commas, and a JSON array has commas); "--" before them lets one start with '-'.
         cli.positional({"url", "method"}, "[URL [METHOD [ARG...]]]");
         const auto call_args = take_call_arguments(argc, argv);
         auto args = cli.parse(argc, argv);
 
-        const std::string text = args.count("url") ? args["url"].as<std::string>()
-                                                   : "http://" + (cli.host().find(':') != std::string::npos ? "[" + cli.host() + "]" : cli.host()) +
-                                                         ":" + std::to_string(cli.port()) + "/";
+        const std::string text = args.count("url")
+                                     ? args["url"].as<std::string>()
+                                     : "http://" +
+                                           (cli.host().find(':') != std::string::npos ? "[" + cli.host() + "]" : cli.host()) +
+                                           ":" + std::to_string(cli.port()) + "/";
         http::Url url;
         try {
             url = http::parse_url(text);
@@ -178,7 +179,8 @@ int main(int argc, char** argv)
                 for (int n : {3, 100}) {
                     const auto r = proxy.call("is_even", {Value::integer(n)});
                     if (r.is_fault)
-                        throw http::ClientError("<Fault " + std::to_string(r.fault_code) + ": " + py_string(r.fault_string) + ">");
+                        throw http::ClientError("<Fault " + std::to_string(r.fault_code) + ": " + py_string(r.fault_string) +
+                                                ">");
                     std::cout << n << " is even: " << xmlrpc::python_str(r.value) << "\n";
                 }
                 return 0;

@@ -106,36 +106,38 @@ class Dispatcher {
 public:
     Dispatcher()
     {
-        methods_["is_even"] = {{"n"}, "Returns True if n is even, False otherwise (lecture 001).", [](const auto& a) {
-                                   const Value& n = a[0];
-                                   if (n.type == Type::string)
-                                       throw PyError{"TypeError", "not all arguments converted during string formatting"};
-                                   if (!is_number(n))
-                                       throw PyError{"TypeError", "unsupported operand type(s) for %: '" + py_type(n) + "' and 'int'"};
-                                   if (n.type == Type::dbl)
-                                       return Value::boolean(std::fmod(n.d, 2.0) == 0);
-                                   return Value::boolean(as_int(n) % 2 == 0);
+        methods_["is_even"] = {
+            {"n"}, "Returns True if n is even, False otherwise (lecture 001).", [](const auto& a) {
+                const Value& n = a[0];
+                if (n.type == Type::string)
+                    throw PyError{"TypeError", "not all arguments converted during string formatting"};
+                if (!is_number(n))
+                    throw PyError{"TypeError", "unsupported operand type(s) for %: '" + py_type(n) + "' and 'int'"};
+                if (n.type == Type::dbl)
+                    return Value::boolean(std::fmod(n.d, 2.0) == 0);
+                return Value::boolean(as_int(n) % 2 == 0);
+            }};
+        methods_["add"] = {
+            {"a", "b"}, "Returns a + b: numbers, strings or arrays.", [](const auto& a) {
+                const Value &x = a[0], &y = a[1];
+                if (is_number(x) && is_number(y)) {
+                    if (x.type == Type::dbl || y.type == Type::dbl)
+                        return Value::dbl(as_double(x) + as_double(y));
+                    return int_result(as_int(x) + as_int(y));
+                }
+                if (x.type == Type::string && y.type == Type::string)
+                    return Value::string(x.s + y.s);
+                if (x.type == Type::array && y.type == Type::array) {
+                    Value r = x;
+                    r.items.insert(r.items.end(), y.items.begin(), y.items.end());
+                    return r;
+                }
+                throw PyError{"TypeError", "unsupported operand type(s) for +: '" + py_type(x) + "' and '" + py_type(y) + "'"};
+            }};
+        methods_["echo"] = {{"value"}, "Returns its argument unchanged (any XML-RPC type).", [](const auto& a) { return a[0]; }};
+        methods_["type_of"] = {{"value"}, "Returns the XML-RPC type name of its argument.", [](const auto& a) {
+                                   return Value::string(xmlrpc::type_name(a[0]));
                                }};
-        methods_["add"] = {{"a", "b"}, "Returns a + b: numbers, strings or arrays.", [](const auto& a) {
-                               const Value &x = a[0], &y = a[1];
-                               if (is_number(x) && is_number(y)) {
-                                   if (x.type == Type::dbl || y.type == Type::dbl)
-                                       return Value::dbl(as_double(x) + as_double(y));
-                                   return int_result(as_int(x) + as_int(y));
-                               }
-                               if (x.type == Type::string && y.type == Type::string)
-                                   return Value::string(x.s + y.s);
-                               if (x.type == Type::array && y.type == Type::array) {
-                                   Value r = x;
-                                   r.items.insert(r.items.end(), y.items.begin(), y.items.end());
-                                   return r;
-                               }
-                               throw PyError{"TypeError", "unsupported operand type(s) for +: '" + py_type(x) + "' and '" + py_type(y) + "'"};
-                           }};
-        methods_["echo"] = {{"value"}, "Returns its argument unchanged (any XML-RPC type).",
-                            [](const auto& a) { return a[0]; }};
-        methods_["type_of"] = {{"value"}, "Returns the XML-RPC type name of its argument.",
-                               [](const auto& a) { return Value::string(xmlrpc::type_name(a[0])); }};
         methods_["now"] = {{}, "Returns the server's time (UTC) as a dateTime.iso8601.", [](const auto&) {
                                const std::time_t t = std::time(nullptr);
                                std::tm tm{};
@@ -144,22 +146,33 @@ public:
                                std::strftime(buf, sizeof buf, "%Y%m%dT%H:%M:%S", &tm);
                                return Value::datetime(buf);
                            }};
-        methods_["system.listMethods"] = {{}, "system.listMethods() => ['add', 'subtract', 'multiple']\n\nReturns a list of the methods supported by the server.",
-                                          [this](const auto&) {
-                                              Value list = Value::array();
-                                              for (const auto& [name, m] : methods_)  // a std::map: sorted, as Python sorts them
-                                                  list.items.push_back(Value::string(name));
-                                              return list;
-                                          }};
-        methods_["system.methodHelp"] = {{"method_name"}, "system.methodHelp('add') => \"Adds two integers together\"\n\nReturns a string containing documentation for the specified method.",
+        methods_["system.listMethods"] = {
+            {},
+            "system.listMethods() => ['add', 'subtract', 'multiple']\n\nReturns a list of the methods supported by the server.",
+            [this](const auto&) {
+                Value list = Value::array();
+                for (const auto& [name, m] : methods_)  // a std::map: sorted, as Python sorts them
+                    list.items.push_back(Value::string(name));
+                return list;
+            }};
+        methods_["system.methodHelp"] = {{"method_name"},
+                                         "system.methodHelp('add') => \"Adds two integers together\"\n\nReturns a string "
+                                         "containing documentation for the specified method.",
                                          [this](const auto& a) {
                                              const auto it = a[0].type == Type::string ? methods_.find(a[0].s) : methods_.end();
                                              return Value::string(it == methods_.end() ? "" : it->second.help);
                                          }};
-        methods_["system.methodSignature"] = {{"method_name"}, "system.methodSignature('add') => [double, int, int]\n\nReturns a list describing the signature of the method. In the\nabove example, the add method takes two integers as arguments\nand returns a double result.\n\nThis server does NOT support system.methodSignature.",
-                                              [](const auto&) { return Value::string("signatures not supported"); }};
-        methods_["system.multicall"] = {{"call_list"}, "system.multicall([{'methodName': 'add', 'params': [2, 2]}, ...]) => [[4], ...]\n\nAllows the caller to package multiple XML-RPC calls into a single\nrequest.\n\nSee http://www.xmlrpc.com/discuss/msgReader$1208",
-                                        [this](const auto& a) { return multicall(a[0]); }};
+        methods_["system.methodSignature"] = {
+            {"method_name"},
+            "system.methodSignature('add') => [double, int, int]\n\nReturns a list describing the signature of the method. In "
+            "the\nabove example, the add method takes two integers as arguments\nand returns a double result.\n\nThis server "
+            "does NOT support system.methodSignature.",
+            [](const auto&) { return Value::string("signatures not supported"); }};
+        methods_["system.multicall"] = {
+            {"call_list"},
+            "system.multicall([{'methodName': 'add', 'params': [2, 2]}, ...]) => [[4], ...]\n\nAllows the caller to package "
+            "multiple XML-RPC calls into a single\nrequest.\n\nSee http://www.xmlrpc.com/discuss/msgReader$1208",
+            [this](const auto& a) { return multicall(a[0]); }};
     }
 
     // The whole POST body in, the whole <methodResponse> out.
@@ -222,8 +235,8 @@ private:
 int main(int argc, char** argv)
 {
     return netlab::run([&] {
-        netlab::Cli cli("xmlrpc_server", "XML-RPC server as lecture 001's SimpleXMLRPCServer: is_even and more",
-                        "localhost", 8000);
+        netlab::Cli cli("xmlrpc_server", "XML-RPC server as lecture 001's SimpleXMLRPCServer: is_even and more", "localhost",
+                        8000);
         http::add_server_options(cli);
         auto args = cli.parse(argc, argv);
         netlab::install_stop_handlers();

@@ -39,8 +39,8 @@ std::string num(std::uint64_t n) { return std::to_string(n); }
 std::string mac_text(Bytes data, std::size_t at)
 {
     char text[18];
-    std::snprintf(text, sizeof text, "%02x:%02x:%02x:%02x:%02x:%02x", data[at], data[at + 1], data[at + 2],
-                  data[at + 3], data[at + 4], data[at + 5]);
+    std::snprintf(text, sizeof text, "%02x:%02x:%02x:%02x:%02x:%02x", data[at], data[at + 1], data[at + 2], data[at + 3],
+                  data[at + 4], data[at + 5]);
     return text;
 }
 
@@ -169,8 +169,14 @@ std::optional<Icmp> parse_icmp(Bytes data, std::string& why)
 
 std::vector<std::uint8_t> echo_request(std::uint8_t type, std::uint16_t id, std::uint16_t sequence, Bytes payload)
 {
-    std::vector<std::uint8_t> packet{type, 0, 0, 0, static_cast<std::uint8_t>(id >> 8), static_cast<std::uint8_t>(id),
-                                     static_cast<std::uint8_t>(sequence >> 8), static_cast<std::uint8_t>(sequence)};
+    std::vector<std::uint8_t> packet{type,
+                                     0,
+                                     0,
+                                     0,
+                                     static_cast<std::uint8_t>(id >> 8),
+                                     static_cast<std::uint8_t>(id),
+                                     static_cast<std::uint8_t>(sequence >> 8),
+                                     static_cast<std::uint8_t>(sequence)};
     packet.insert(packet.end(), payload.begin(), payload.end());
     // Summed with the checksum field at 0; stored big-endian, so the receiver's sum comes out 0.
     const std::uint16_t sum = inet_checksum(packet);
@@ -365,15 +371,15 @@ void decode_icmp(Frame& f, Bytes msg, const std::string& src, const std::string&
     switch (m->type) {
     case icmp::kEchoRequest:
     case icmp::kEchoReply:
-        f.line += std::string(m->type == icmp::kEchoRequest ? "echo request" : "echo reply") + ", id " + num(m->id) +
-                  ", seq " + num(m->sequence) + length;
+        f.line += std::string(m->type == icmp::kEchoRequest ? "echo request" : "echo reply") + ", id " + num(m->id) + ", seq " +
+                  num(m->sequence) + length;
         return;
     case icmp::kUnreachable:
     case icmp::kTimeExceeded: {
         auto q = parse_quoted(m->body, false, why);
         if (!q) {
-            f.line += (m->type == icmp::kTimeExceeded ? "time exceeded" : "unreachable") + std::string(", bad quote: ") +
-                      why + length;
+            f.line += (m->type == icmp::kTimeExceeded ? "time exceeded" : "unreachable") + std::string(", bad quote: ") + why +
+                      length;
             f.malformed = true;
             return;
         }
@@ -394,8 +400,7 @@ void decode_icmp(Frame& f, Bytes msg, const std::string& src, const std::string&
         }
         return;
     }
-    default:
-        f.line += "type-#" + num(m->type) + length;
+    default: f.line += "type-#" + num(m->type) + length;
     }
 }
 
@@ -422,8 +427,8 @@ void decode_icmp6(Frame& f, Bytes msg, const std::string& src, const std::string
     switch (m->type) {
     case icmp6::kEchoRequest:
     case icmp6::kEchoReply:
-        f.line += std::string(m->type == icmp6::kEchoRequest ? "echo request" : "echo reply") + ", id " + num(m->id) +
-                  ", seq " + num(m->sequence) + length;
+        f.line += std::string(m->type == icmp6::kEchoRequest ? "echo request" : "echo reply") + ", id " + num(m->id) + ", seq " +
+                  num(m->sequence) + length;
         return;
     case icmp6::kUnreachable:
     case icmp6::kTimeExceeded: {
@@ -437,13 +442,15 @@ void decode_icmp6(Frame& f, Bytes msg, const std::string& src, const std::string
         if (m->type == icmp6::kTimeExceeded)
             f.line += "time exceeded in-transit for " + quoted_addr(*q, false) + length;
         else if (m->code == 4 && q->protocol == 17)
-            f.line += "destination unreachable, unreachable port, " + quoted_addr(*q, false) + " udp port " +
-                      num(q->dst_port) + length;
+            f.line += "destination unreachable, unreachable port, " + quoted_addr(*q, false) + " udp port " + num(q->dst_port) +
+                      length;
         else
             f.line += "destination unreachable, code " + num(m->code) + " for " + quoted_addr(*q, false) + length;
         return;
     }
-    case icmp6::kTooBig: f.line += "packet too big, mtu " + num(static_cast<std::uint32_t>(m->id) << 16 | m->sequence) + length; return;
+    case icmp6::kTooBig:
+        f.line += "packet too big, mtu " + num(static_cast<std::uint32_t>(m->id) << 16 | m->sequence) + length;
+        return;
     case 133: f.line += "router solicitation" + length; return;
     case 134: f.line += "router advertisement" + length; return;
     case 135: f.line += "neighbor solicitation, who has " + target() + length; return;
@@ -492,8 +499,8 @@ void decode_ipv4(Frame& f, Bytes data)
         f.malformed = true;
     }
     if (ip->fragment_offset != 0) {  // a later fragment: no transport header here
-        f.line += f.src + " > " + f.dst + ": ip-proto-" + num(ip->protocol) + ", fragment offset " +
-                  num(ip->fragment_offset) + ", length " + num(ip->payload.size());
+        f.line += f.src + " > " + f.dst + ": ip-proto-" + num(ip->protocol) + ", fragment offset " + num(ip->fragment_offset) +
+                  ", length " + num(ip->payload.size());
         f.protocol = "ip";
         return;
     }
@@ -533,11 +540,13 @@ void decode_arp(Frame& f, Bytes data)
     const std::uint16_t htype = r.u16(0), ptype = r.u16(2), op = r.u16(6);
     const std::uint8_t hlen = r.u8(4), plen = r.u8(5);
     if (htype != 1 || ptype != 0x0800 || hlen != 6 || plen != 4) {
-        f.line += "hardware " + num(htype) + " protocol 0x" + [&] {
-            char t[8];
-            std::snprintf(t, sizeof t, "%04x", ptype);
-            return std::string(t);
-        }() + ", length " + num(data.size());
+        f.line += "hardware " + num(htype) + " protocol 0x" +
+                  [&] {
+                      char t[8];
+                      std::snprintf(t, sizeof t, "%04x", ptype);
+                      return std::string(t);
+                  }() +
+                  ", length " + num(data.size());
         return;
     }
     if (!r.has(8, 20)) {
@@ -672,8 +681,7 @@ std::string timestamp_text(std::int64_t sec, std::int64_t usec)
     std::tm tm{};
     localtime_r(&t, &tm);
     char text[32];
-    std::snprintf(text, sizeof text, "%02d:%02d:%02d.%06lld", tm.tm_hour, tm.tm_min, tm.tm_sec,
-                  static_cast<long long>(usec));
+    std::snprintf(text, sizeof text, "%02d:%02d:%02d.%06lld", tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long long>(usec));
     return text;
 }
 

@@ -34,7 +34,7 @@ struct Ipv4 {
     std::uint16_t fragment_offset = 0;  // in bytes
     bool checksum_ok = false;
     std::array<std::uint8_t, 4> src{}, dst{};
-    Bytes payload;      // after the header, cut to total_length (and to what was captured)
+    Bytes payload;           // after the header, cut to total_length (and to what was captured)
     bool truncated = false;  // total_length promises more than was captured
 };
 // nullopt with `why` set when even the header cannot be read: too short, version not 4, IHL < 5
@@ -69,8 +69,7 @@ namespace icmp {
 inline constexpr std::uint8_t kEchoReply = 0, kUnreachable = 3, kEchoRequest = 8, kTimeExceeded = 11;
 }
 namespace icmp6 {
-inline constexpr std::uint8_t kUnreachable = 1, kTooBig = 2, kTimeExceeded = 3, kEchoRequest = 128,
-                              kEchoReply = 129;
+inline constexpr std::uint8_t kUnreachable = 1, kTooBig = 2, kTimeExceeded = 3, kEchoRequest = 128, kEchoReply = 129;
 }
 
 // An echo request: 8-byte header, checksum filled in over header + payload (IPv4; for ICMPv6
@@ -86,7 +85,7 @@ std::string icmp6_error_text(std::uint8_t type, std::uint8_t code);
 // enough for UDP's ports or ICMP's id and sequence, which is how traceroute and ping find the
 // probe an error is about.
 struct Quoted {
-    std::uint8_t protocol = 0;  // of the quoted datagram: 1 ICMP, 17 UDP, 6 TCP...
+    std::uint8_t protocol = 0;                  // of the quoted datagram: 1 ICMP, 17 UDP, 6 TCP...
     std::array<std::uint8_t, 16> src{}, dst{};  // IPv4 addresses use the first 4 bytes
     bool v6 = false;
     std::uint16_t src_port = 0, dst_port = 0;  // UDP/TCP
@@ -98,12 +97,12 @@ std::optional<Quoted> parse_quoted(Bytes body, bool v6, std::string& why);
 
 // ---- the sniffer's decoder: one frame → one line, as `tcpdump -n` prints it -------------------
 struct Frame {
-    std::string line;     // without the timestamp: "IP 127.0.0.1.5000 > 127.0.0.1.40000: Flags [S.], ..."
+    std::string line;        // without the timestamp: "IP 127.0.0.1.5000 > 127.0.0.1.40000: Flags [S.], ..."
     bool malformed = false;  // some length field lied; `line` says which
     // For the filters: what was found (empty/0 when absent).
-    std::string network;     // "ip", "ip6", "arp" or "ether" (anything else)
-    std::string protocol;    // "tcp", "udp", "icmp", "icmp6", "arp", or the network layer's name
-    std::string src, dst;    // addresses as printed
+    std::string network;   // "ip", "ip6", "arp" or "ether" (anything else)
+    std::string protocol;  // "tcp", "udp", "icmp", "icmp6", "arp", or the network layer's name
+    std::string src, dst;  // addresses as printed
     std::uint16_t src_port = 0, dst_port = 0;
     std::size_t network_offset = 0;  // where the IP/ARP header starts (for -X, which dumps from there)
 };

@@ -121,8 +121,8 @@ public:
         const double stamp = std::chrono::duration<double>(now.time_since_epoch()).count();
         if (payload.size() >= sizeof stamp)
             std::memcpy(payload.data(), &stamp, sizeof stamp);
-        auto packet = lesson06::echo_request(v6_ ? lesson06::icmp6::kEchoRequest : lesson06::icmp::kEchoRequest, id_,
-                                             sequence, payload);
+        auto packet = lesson06::echo_request(v6_ ? lesson06::icmp6::kEchoRequest : lesson06::icmp::kEchoRequest, id_, sequence,
+                                             payload);
         sent_[sequence] = {now, payload};
         netlab::send_to(fd_.get(), {reinterpret_cast<const char*>(packet.data()), packet.size()}, target_);
     }
@@ -206,8 +206,7 @@ private:
             return ignore("an ICMP error whose quote cannot be read: " + why);
         const std::string quoted_dst = v6_ ? lesson06::ipv6_text(q->dst)
                                            : lesson06::ipv4_text({q->dst[0], q->dst[1], q->dst[2], q->dst[3]});
-        if (q->protocol != (v6_ ? 58 : 1) || q->icmp_id != id_ || quoted_dst != target_.ip() ||
-            !sent_.count(q->icmp_sequence))
+        if (q->protocol != (v6_ ? 58 : 1) || q->icmp_id != id_ || quoted_dst != target_.ip() || !sent_.count(q->icmp_sequence))
             return ignore("an ICMP error about someone else's packet");
         e.kind = Event::error;
         e.sequence = q->icmp_sequence;
@@ -308,8 +307,8 @@ int run_ping(const Options& o)
             pinger.send(sequence);
             ++st.sent;
             const auto sent = pinger.sent_at(sequence);
-            auto event = pinger.wait_for(sequence, sent + std::chrono::duration_cast<Clock::duration>(
-                                                              std::chrono::duration<double>(o.timeout_s)));
+            auto event = pinger.wait_for(
+                sequence, sent + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.timeout_s)));
             if (!event) {
                 if (lecture)
                     std::cout << "Ping failed. (timeout within " << seconds_text(o.timeout_s) << "sec.)\n";
@@ -328,8 +327,7 @@ int run_ping(const Options& o)
                     std::snprintf(t, sizeof t, "%0.4f", ms);
                     std::cout << "Get pong in " << t << "ms\n";
                 } else {
-                    std::cout << event->bytes << " bytes from " << source_text(event->from, named)
-                              << ": icmp_seq=" << sequence;
+                    std::cout << event->bytes << " bytes from " << source_text(event->from, named) << ": icmp_seq=" << sequence;
                     if (event->ttl >= 0)
                         std::cout << " ttl=" << event->ttl;
                     std::cout << " time=" << rtt_text(ms) << " ms\n";
@@ -340,8 +338,10 @@ int run_ping(const Options& o)
             if (i < o.count) {
                 const auto next = sent + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.interval_s));
                 while (Clock::now() < next)
-                    netlab::wait_ready(-1, 0, static_cast<int>(std::max<long>(
-                                                  1, std::chrono::duration_cast<std::chrono::milliseconds>(next - Clock::now()).count())));
+                    netlab::wait_ready(
+                        -1, 0,
+                        static_cast<int>(std::max<long>(
+                            1, std::chrono::duration_cast<std::chrono::milliseconds>(next - Clock::now()).count())));
             }
         }
     } catch (const netlab::Stopped&) {
@@ -366,8 +366,7 @@ int run_ping(const Options& o)
         std::cout << st.sent << " packets transmitted, " << st.received << " received, ";
         if (st.errors)
             std::cout << "+" << st.errors << " errors, ";
-        std::snprintf(line, sizeof line, "%g%% packet loss, time %.0fms\n", loss,
-                      lesson06::ms_between(started, Clock::now()));
+        std::snprintf(line, sizeof line, "%g%% packet loss, time %.0fms\n", loss, lesson06::ms_between(started, Clock::now()));
         std::cout << line;
         if (!st.rtts.empty()) {
             std::snprintf(line, sizeof line, "rtt min/avg/max/mdev = %.3f/%.3f/%.3f/%.3f ms\n", min, avg, max, mdev);
@@ -409,14 +408,14 @@ int main(int argc, char** argv)
     return netlab::run([&] {
         netlab::Cli cli("ping", "ICMP echo from a raw socket (lecture 003, ping-1.py); needs root or ping_group_range",
                         "127.0.0.1", 0);
-        cli.add()                                                                                      //
+        cli.add()  //
             ("style", "output: lecture (ping-1.py's lines) or iputils (as Linux's ping prints it)",
-             cxxopts::value<std::string>()->default_value("lecture"))                                  //
-            ("c,count", "echo requests to send", cxxopts::value<std::string>()->default_value("4"))    //
+             cxxopts::value<std::string>()->default_value("lecture"))                                           //
+            ("c,count", "echo requests to send", cxxopts::value<std::string>()->default_value("4"))             //
             ("i,interval", "seconds between requests (lecture: 0, iputils: 1)", cxxopts::value<std::string>())  //
             ("W,timeout", "seconds to wait for each reply", cxxopts::value<std::string>()->default_value("2"))  //
-            ("s,size", "payload bytes (lecture: 192, iputils: 56)", cxxopts::value<std::string>())      //
-            ("t,ttl", "time to live (IPv6: hop limit) of the requests", cxxopts::value<std::string>())  //
+            ("s,size", "payload bytes (lecture: 192, iputils: 56)", cxxopts::value<std::string>())              //
+            ("t,ttl", "time to live (IPv6: hop limit) of the requests", cxxopts::value<std::string>())          //
             ("unprivileged", "skip the raw socket: use the ICMP datagram socket (ping_group_range)");
         cli.positional({"host"}, "[HOST]");
         auto args = cli.parse(argc, argv);

@@ -102,8 +102,8 @@ std::optional<Received> receive(int fd, Clock::time_point deadline, bool errors)
                 }
             }
         }
-        netlab::trace("recvmsg(" + std::to_string(fd) + (r.queued_error ? ", MSG_ERRQUEUE" : "") + ") = " +
-                      std::to_string(n) + " from " + r.from.ip());
+        netlab::trace("recvmsg(" + std::to_string(fd) + (r.queued_error ? ", MSG_ERRQUEUE" : "") + ") = " + std::to_string(n) +
+                      " from " + r.from.ip());
         return r;
     }
 }

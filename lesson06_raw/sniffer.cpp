@@ -167,13 +167,12 @@ int sniff(const Options& o)
 int main(int argc, char** argv)
 {
     return netlab::run([&] {
-        netlab::Cli cli("sniffer", "Every frame decoded, one line each as tcpdump -n prints it (lecture 003); needs root",
-                        "", 0);
-        cli.add()                                                                                   //
+        netlab::Cli cli("sniffer", "Every frame decoded, one line each as tcpdump -n prints it (lecture 003); needs root", "", 0);
+        cli.add()                                                                                            //
             ("i,interface", "capture on this interface only (default: all)", cxxopts::value<std::string>())  //
-            ("proto", "only tcp, udp, icmp, icmp6, arp, ip or ip6", cxxopts::value<std::string>())  //
-            ("c,count", "stop after this many packets", cxxopts::value<std::string>())              //
-            ("X,hex", "hex and ASCII of each packet from its network header on, as tcpdump -X")     //
+            ("proto", "only tcp, udp, icmp, icmp6, arp, ip or ip6", cxxopts::value<std::string>())           //
+            ("c,count", "stop after this many packets", cxxopts::value<std::string>())                       //
+            ("X,hex", "hex and ASCII of each packet from its network header on, as tcpdump -X")              //
             ("w,write", "write the packets to this pcap file instead of printing them", cxxopts::value<std::string>());
         auto args = cli.parse(argc, argv);
         Options o;

@@ -266,8 +266,8 @@ int run_trace(const Options& o)
         return 2;
     }
     netlab::install_stop_handlers();
-    std::cout << "traceroute to " << o.host << " (" << target.ip() << "), " << o.max_ttl << " hops max, "
-              << tracer->packet_size() << " byte packets\n";
+    std::cout << "traceroute to " << o.host << " (" << target.ip() << "), " << o.max_ttl << " hops max, " << tracer->packet_size()
+              << " byte packets\n";
     for (int ttl = o.first_ttl; ttl <= o.max_ttl; ++ttl) {
         char hop[8];
         std::snprintf(hop, sizeof hop, "%2d ", ttl);
@@ -305,12 +305,12 @@ int main(int argc, char** argv)
     return netlab::run([&] {
         netlab::Cli cli("traceroute", "The routers on the way to a host: TTL 1, 2, 3... and who answers (lecture 003)",
                         "127.0.0.1", 33434);
-        cli.add()                                                                                          //
-            ("n", "print addresses only, no reverse lookups")                                              //
-            ("I,icmp", "ICMP echo probes instead of UDP")                                                  //
-            ("q,queries", "probes per hop", cxxopts::value<std::string>()->default_value("3"))             //
-            ("m,max-hops", "largest TTL", cxxopts::value<std::string>()->default_value("30"))              //
-            ("f,first", "first TTL", cxxopts::value<std::string>()->default_value("1"))                    //
+        cli.add()                                                                                                     //
+            ("n", "print addresses only, no reverse lookups")                                                         //
+            ("I,icmp", "ICMP echo probes instead of UDP")                                                             //
+            ("q,queries", "probes per hop", cxxopts::value<std::string>()->default_value("3"))                        //
+            ("m,max-hops", "largest TTL", cxxopts::value<std::string>()->default_value("30"))                         //
+            ("f,first", "first TTL", cxxopts::value<std::string>()->default_value("1"))                               //
             ("w,wait", "seconds to wait for each probe's answer", cxxopts::value<std::string>()->default_value("5"))  //
             ("unprivileged", "no raw socket: UDP probes and IP_RECVERR, as tracepath (no root needed)");
         cli.positional({"host"}, "HOST");

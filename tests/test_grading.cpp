@@ -40,8 +40,8 @@ struct TempDir {
 void write_script(const fs::path& path, const std::string& text)
 {
     std::ofstream(path) << text;
-    fs::permissions(path, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                              fs::perms::others_read | fs::perms::others_exec);
+    fs::permissions(path, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                              fs::perms::others_exec);
 }
 
 // This build's programs, each linked into `dir`, except `program`: that one is `wrapper`, a
@@ -51,8 +51,8 @@ void student_folder(const fs::path& dir, const std::string& program, const std::
     for (const auto& entry : fs::directory_iterator(NETLAB_DEFAULT_BIN_DIR))
         if (entry.path().filename() != program)
             fs::create_symlink(entry.path(), dir / entry.path().filename());
-    write_script(dir / program, "#!/usr/bin/env bash\nREAL='" + std::string(NETLAB_DEFAULT_BIN_DIR) + "/" + program +
-                                    "'\n" + wrapper);
+    write_script(dir / program,
+                 "#!/usr/bin/env bash\nREAL='" + std::string(NETLAB_DEFAULT_BIN_DIR) + "/" + program + "'\n" + wrapper);
 }
 
 // The ways of being wrong.
@@ -61,8 +61,11 @@ const std::string kExitZero = "\"$REAL\" \"$@\"\nexit 0\n";  // whatever happene
 // catch the signal. (A background child of a script ignores SIGINT, so TERM is what it passes on.)
 std::string slow_on(const std::string& sig)
 {
-    return "trap 'sleep 5; kill -TERM $child' " + sig + "\n"
-           "trap 'kill -TERM $child' " + std::string(sig == "INT" ? "TERM" : "INT") + "\n"
+    return "trap 'sleep 5; kill -TERM $child' " + sig +
+           "\n"
+           "trap 'kill -TERM $child' " +
+           std::string(sig == "INT" ? "TERM" : "INT") +
+           "\n"
            "\"$REAL\" \"$@\" &\nchild=$!\nwait $child\nwait $child\n";
 }
 // Runs the program without `option` and its value: as if it ignored the option.
@@ -70,7 +73,9 @@ std::string ignoring(const std::string& option)
 {
     return "args=()\nskip=0\nfor a in \"$@\"; do\n"
            "  if [ $skip = 1 ]; then skip=0; continue; fi\n"
-           "  if [ \"$a\" = " + option + " ]; then skip=1; continue; fi\n"
+           "  if [ \"$a\" = " +
+           option +
+           " ]; then skip=1; continue; fi\n"
            "  args+=(\"$a\")\ndone\nexec \"$REAL\" \"${args[@]}\"\n";
 }
 
@@ -87,9 +92,9 @@ std::string squeezed(const std::string& text)
 struct Mutant {
     const char* what;
     std::string program, wrapper;
-    std::string lesson;                 // test_<lesson>
-    std::vector<std::string> selection; // the test case name, then -c sections
-    std::string failure;                // what the failing test must say
+    std::string lesson;                  // test_<lesson>
+    std::vector<std::string> selection;  // the test case name, then -c sections
+    std::string failure;                 // what the failing test must say
 };
 
 Result run_lesson_tests(const std::string& lesson, const std::vector<std::string>& selection, const std::string& bin_dir)
@@ -113,27 +118,54 @@ TEST_CASE("grading: each wrong program that once passed every test is caught by 
     const std::string stop04 =
         "rules: every lesson04 server stops within 2 s of SIGINT and SIGTERM with status 0, idle and with a client";
     const std::vector<Mutant> mutants{
-        {"upper_client exits 0 on a refused connection", "upper_client", kExitZero, "lesson01",
-         {runtime01, "-c", "upper_client"}, "expected exit status 1 (a runtime error), got 0"},
-        {"decrypt_server exits 0 when its port is in use", "decrypt_server", kExitZero, "lesson04",
-         {runtime04, "-c", "decrypt_server"}, "expected exit status 1 (a runtime error), got 0"},
-        {"thread_server holds SIGINT 5 s", "thread_server", slow_on("INT"), "lesson04",
-         {stop04, "-c", "thread_server", "-c", "SIGINT idle"}, "expected it to stop within 2 s of SIGINT"},
-        {"epoll_server holds SIGTERM 5 s", "epoll_server", slow_on("TERM"), "lesson04",
+        {"upper_client exits 0 on a refused connection",
+         "upper_client",
+         kExitZero,
+         "lesson01",
+         {runtime01, "-c", "upper_client"},
+         "expected exit status 1 (a runtime error), got 0"},
+        {"decrypt_server exits 0 when its port is in use",
+         "decrypt_server",
+         kExitZero,
+         "lesson04",
+         {runtime04, "-c", "decrypt_server"},
+         "expected exit status 1 (a runtime error), got 0"},
+        {"thread_server holds SIGINT 5 s",
+         "thread_server",
+         slow_on("INT"),
+         "lesson04",
+         {stop04, "-c", "thread_server", "-c", "SIGINT idle"},
+         "expected it to stop within 2 s of SIGINT"},
+        {"epoll_server holds SIGTERM 5 s",
+         "epoll_server",
+         slow_on("TERM"),
+         "lesson04",
          {stop04, "-c", "epoll_server", "-c", "SIGTERM with a client connected"},
          "expected it to stop within 2 s of SIGTERM"},
-        {"app_server ignores --max-header", "app_server", ignoring("--max-header"), "lesson04",
+        {"app_server ignores --max-header",
+         "app_server",
+         ignoring("--max-header"),
+         "lesson04",
          {"app: --max-header refuses a JSON header longer than it (the default 4096 takes it)"},
          "is over the limit of"},
-        {"select_server ignores --timeout", "select_server", ignoring("--timeout"), "lesson04",
+        {"select_server ignores --timeout",
+         "select_server",
+         ignoring("--timeout"),
+         "lesson04",
          {"models: --timeout drops a silent client (default 300 s), and the server goes on", "-c", "select_server"},
          "the server neither answered nor closed"},
-        {"thread_server ignores --backlog", "thread_server", ignoring("--backlog"), "lesson04",
-         {"models: --backlog is the listen() backlog (the lecture's 5 by default), as ss shows it", "-c",
-          "thread_server"},
+        {"thread_server ignores --backlog",
+         "thread_server",
+         ignoring("--backlog"),
+         "lesson04",
+         {"models: --backlog is the listen() backlog (the lecture's 5 by default), as ss shows it", "-c", "thread_server"},
          "backlog_of(roomy.port) == \"17\""},
-        {"framed_server ignores --message", "framed_server", ignoring("--message"), "lesson01",
-         {"framed --message: the server's own text, its header the length in bytes"}, "Привет, мир"},
+        {"framed_server ignores --message",
+         "framed_server",
+         ignoring("--message"),
+         "lesson01",
+         {"framed --message: the server's own text, its header the length in bytes"},
+         "Привет, мир"},
     };
     for (const auto& m : mutants) {
         DYNAMIC_SECTION(m.what)
@@ -153,20 +185,20 @@ TEST_CASE("grading: each wrong program that once passed every test is caught by 
     }
 }
 
-TEST_CASE("grading: a right program behind a wrapper script that does not exec is measured over its process tree",
-          "[grading]")
+TEST_CASE("grading: a right program behind a wrapper script that does not exec is measured over its process tree", "[grading]")
 {
     // Passes every signal on at once and exits with the program's status: right, though not exec'd.
     // Descriptors and children are counted over the process tree, so fork_server is still judged right.
-    const std::string forwarding = "trap 'kill -TERM $child' INT TERM\n"
-                                   "\"$REAL\" \"$@\" &\nchild=$!\nwait $child\nwait $child\n";
+    const std::string forwarding =
+        "trap 'kill -TERM $child' INT TERM\n"
+        "\"$REAL\" \"$@\" &\nchild=$!\nwait $child\nwait $child\n";
     TempDir dir;
     student_folder(dir.path, "fork_server", forwarding);
     for (const auto& selection : std::vector<std::vector<std::string>>{
              {"fork_server: lecture 003's transcript, each child collected on SIGCHLD"},
              {"fork_server --no-reap: the children stay zombies until the server exits"},
-             {"rules: every lesson04 server stops within 2 s of SIGINT and SIGTERM with status 0, idle and with a client",
-              "-c", "fork_server"}}) {
+             {"rules: every lesson04 server stops within 2 s of SIGINT and SIGTERM with status 0, idle and with a client", "-c",
+              "fork_server"}}) {
         INFO(selection.front());
         const auto r = run_lesson_tests("lesson04", selection, dir.path.string());
         INFO(r.out << r.err);
@@ -195,9 +227,10 @@ std::string table_row(const std::string& out, const std::string& exercise)
 }
 }  // namespace
 
-TEST_CASE("grading: scripts/grade passes the Python greeting_server example on lesson01's greeting tests, and fails a "
-          "wrong copy of it",
-          "[grading][interop]")
+TEST_CASE(
+    "grading: scripts/grade passes the Python greeting_server example on lesson01's greeting tests, and fails a "
+    "wrong copy of it",
+    "[grading][interop]")
 {
     // A student who handed in greeting_server, written in Python (tests/grading/greeting_server.py),
     // and greeting_client (here: this build's).

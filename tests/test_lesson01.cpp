@@ -90,15 +90,15 @@ TEST_CASE("echo logged (lecture 003): every step logged, nc as the client", "[ec
     server.stop();
 }
 
-TEST_CASE("echo: the lecture's Python client against our server, ours against the lecture's Python server",
-          "[echo][interop]")
+TEST_CASE("echo: the lecture's Python client against our server, ours against the lecture's Python server", "[echo][interop]")
 {
     Server server("echo_server", {});
-    auto py = python("import socket,sys\n"
-                     "with socket.create_connection(('127.0.0.1', int(sys.argv[1]))) as s:\n"
-                     "    s.send('Привет!'.encode('utf-8'))\n"
-                     "    print(s.recv(4096).decode('utf-8'))\n",
-                     {P(server.port)});
+    auto py = python(
+        "import socket,sys\n"
+        "with socket.create_connection(('127.0.0.1', int(sys.argv[1]))) as s:\n"
+        "    s.send('Привет!'.encode('utf-8'))\n"
+        "    print(s.recv(4096).decode('utf-8'))\n",
+        {P(server.port)});
     CHECK(py.code == 0);
     CHECK(py.out == "Привет!\n");
     CHECK(server.proc.expect_line("Привет!") == "Привет!");
@@ -165,18 +165,19 @@ TEST_CASE("upper: a Cyrillic letter split across two recv() calls is still upper
     Server server("upper_server", {});
     // "a" + the first byte of "п" arrive first; the server can answer only "A" and must keep the
     // half letter. Receiving that "A" proves the halves came in separate recv() calls.
-    auto py = python("import socket,sys\n"
-                     "s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n"
-                     "s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)\n"
-                     "p = 'п'.encode()\n"
-                     "s.sendall(b'a' + p[:1])\n"
-                     "first = s.recv(100)\n"
-                     "s.sendall(p[1:] + 'ривет'.encode())\n"
-                     "s.shutdown(socket.SHUT_WR)\n"
-                     "rest = b''\n"
-                     "while chunk := s.recv(100): rest += chunk\n"
-                     "print(first.decode(), (first + rest).decode())\n",
-                     {P(server.port)});
+    auto py = python(
+        "import socket,sys\n"
+        "s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n"
+        "s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)\n"
+        "p = 'п'.encode()\n"
+        "s.sendall(b'a' + p[:1])\n"
+        "first = s.recv(100)\n"
+        "s.sendall(p[1:] + 'ривет'.encode())\n"
+        "s.shutdown(socket.SHUT_WR)\n"
+        "rest = b''\n"
+        "while chunk := s.recv(100): rest += chunk\n"
+        "print(first.decode(), (first + rest).decode())\n",
+        {P(server.port)});
     CHECK(py.code == 0);
     CHECK(py.out == "A AПРИВЕТ\n");
     CHECK(server.proc.wait() == 0);
@@ -194,8 +195,7 @@ TEST_CASE("upper --per-request (lecture 000 socketserver): strip, log, answer, n
     server.stop();
 }
 
-TEST_CASE("reverse (lecture 004): reusable sequential server, prompt_client as the persistent client",
-          "[reverse][prompt]")
+TEST_CASE("reverse (lecture 004): reusable sequential server, prompt_client as the persistent client", "[reverse][prompt]")
 {
     Server server("reverse_server", {});
     CHECK(server.proc.expect_line("Слушаю порт") == "Слушаю порт " + P(server.port));
@@ -222,17 +222,18 @@ TEST_CASE("prompt_client: end of input quits cleanly, a refused connection is on
     server.stop();
     auto refused = client("prompt_client", server.port);
     CHECK(refused.code == 1);
-    CHECK(refused.err == "prompt_client: connect(127.0.0.1:" + P(server.port) +
-                             "): Connection refused (errno 111, ECONNREFUSED)\n");
+    CHECK(refused.err ==
+          "prompt_client: connect(127.0.0.1:" + P(server.port) + "): Connection refused (errno 111, ECONNREFUSED)\n");
 }
 
 TEST_CASE("resolve: getaddrinfo, reverse lookup, hostname", "[resolve][interop]")
 {
     auto r = run({bin("resolve"), "127.0.0.1", "80"});
     CHECK(r.code == 0);
-    CHECK(r.out == "(<AddressFamily.AF_INET: 2>, <SocketKind.SOCK_STREAM: 1>, 6, '', ('127.0.0.1', 80))\n"
-                   "(<AddressFamily.AF_INET: 2>, <SocketKind.SOCK_DGRAM: 2>, 17, '', ('127.0.0.1', 80))\n"
-                   "(<AddressFamily.AF_INET: 2>, <SocketKind.SOCK_RAW: 3>, 0, '', ('127.0.0.1', 80))\n");
+    CHECK(r.out ==
+          "(<AddressFamily.AF_INET: 2>, <SocketKind.SOCK_STREAM: 1>, 6, '', ('127.0.0.1', 80))\n"
+          "(<AddressFamily.AF_INET: 2>, <SocketKind.SOCK_DGRAM: 2>, 17, '', ('127.0.0.1', 80))\n"
+          "(<AddressFamily.AF_INET: 2>, <SocketKind.SOCK_RAW: 3>, 0, '', ('127.0.0.1', 80))\n");
     auto v6 = run({bin("resolve"), "::1", "443"});
     CHECK(v6.out.find("(<AddressFamily.AF_INET6: 10>, <SocketKind.SOCK_STREAM: 1>, 6, '', ('::1', 443, 0, 0))\n") == 0);
     auto rev = run({bin("resolve"), "--reverse", "127.0.0.1"});
@@ -252,13 +253,14 @@ TEST_CASE("framed (lecture 004): the client reassembles the message from 16-byte
     Server server("framed_server", {});
     auto c = client("framed_client", server.port);
     CHECK(c.code == 0);
-    CHECK(c.out == "new msg len: b'22        '\n"
-                   "full message length: 22\n"
-                   "16\n"
-                   "full message length: 22\n"
-                   "32\n"
-                   "full msg recvd\n"
-                   "Welcome to the server!\n");
+    CHECK(c.out ==
+          "new msg len: b'22        '\n"
+          "full message length: 22\n"
+          "16\n"
+          "full message length: 22\n"
+          "32\n"
+          "full msg recvd\n"
+          "Welcome to the server!\n");
     CHECK(server.proc.expect_line("Connection from ('127.0.0.1', ").ends_with(") has been established."));
     server.stop();
 }
@@ -274,8 +276,7 @@ TEST_CASE("framed --object: a serialized map goes over the wire and comes back a
     server.stop();
 }
 
-TEST_CASE("framed: a Python server's back-to-back and split messages are separated correctly",
-          "[framed][interop]")
+TEST_CASE("framed: a Python server's back-to-back and split messages are separated correctly", "[framed][interop]")
 {
     const auto port = free_port();
     // Two messages in one send, then a third cut in the middle of its header.
@@ -314,14 +315,15 @@ TEST_CASE("framed: a Python server's back-to-back and split messages are separat
 TEST_CASE("framed: the lecture's Python client reads our server's message", "[framed][interop]")
 {
     Server server("framed_server", {});
-    auto py = python("import socket,sys\n"
-                     "HEADERSIZE = 10\n"
-                     "s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n"
-                     "full = b''\n"
-                     "while chunk := s.recv(16): full += chunk\n"
-                     "n = int(full[:HEADERSIZE])\n"
-                     "print(n, full[HEADERSIZE:HEADERSIZE + n].decode())\n",
-                     {P(server.port)});
+    auto py = python(
+        "import socket,sys\n"
+        "HEADERSIZE = 10\n"
+        "s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n"
+        "full = b''\n"
+        "while chunk := s.recv(16): full += chunk\n"
+        "n = int(full[:HEADERSIZE])\n"
+        "print(n, full[HEADERSIZE:HEADERSIZE + n].decode())\n",
+        {P(server.port)});
     CHECK(py.out == "22 Welcome to the server!\n");
     server.stop();
 }
@@ -346,12 +348,13 @@ TEST_CASE("stream (lecture 002): recv sizes differ from send sizes, every byte a
 TEST_CASE("stream: a Python sendall() client, verified byte for byte", "[stream][interop]")
 {
     Server server("stream_server", {});
-    auto py = python("import socket,sys\n"
-                     "data = bytes(i % 251 for i in range(300000))\n"
-                     "s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n"
-                     "s.sendall(data); s.shutdown(socket.SHUT_WR)\n"
-                     "print(s.recv(64).decode(), end='')\n",
-                     {P(server.port)});
+    auto py = python(
+        "import socket,sys\n"
+        "data = bytes(i % 251 for i in range(300000))\n"
+        "s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n"
+        "s.sendall(data); s.shutdown(socket.SHUT_WR)\n"
+        "print(s.recv(64).decode(), end='')\n",
+        {P(server.port)});
     CHECK(py.out == "300000\n");
     CHECK(server.proc.expect_line("content") == "content verified: every byte as sent");
     server.stop();
@@ -359,9 +362,9 @@ TEST_CASE("stream: a Python sendall() client, verified byte for byte", "[stream]
 
 TEST_CASE("cli: every lesson01 program: --help, bad arguments exit 2 with one line", "[cli]")
 {
-    for (const char* program : {"greeting_server", "greeting_client", "echo_server", "echo_client", "upper_server",
-                                "upper_client", "reverse_server", "prompt_client", "resolve", "framed_server",
-                                "framed_client", "stream_server", "stream_client"}) {
+    for (const char* program :
+         {"greeting_server", "greeting_client", "echo_server", "echo_client", "upper_server", "upper_client", "reverse_server",
+          "prompt_client", "resolve", "framed_server", "framed_client", "stream_server", "stream_client"}) {
         INFO(program);
         auto help = run({bin(program), "--help"});
         CHECK(help.code == 0);
@@ -370,8 +373,8 @@ TEST_CASE("cli: every lesson01 program: --help, bad arguments exit 2 with one li
 
         auto bad_port = run({bin(program), "--port", "70000"});
         CHECK(bad_port.code == 2);
-        CHECK(bad_port.err == std::string(program) +
-                                  ": --port must be a whole number from 0 to 65535, not '70000' (try --help)\n");
+        CHECK(bad_port.err ==
+              std::string(program) + ": --port must be a whole number from 0 to 65535, not '70000' (try --help)\n");
         auto unknown = run({bin(program), "--no-such-option"});
         CHECK(unknown.code == 2);
         CHECK(unknown.err.find(std::string(program) + ": ") == 0);
@@ -379,8 +382,9 @@ TEST_CASE("cli: every lesson01 program: --help, bad arguments exit 2 with one li
         if (contains(help.out, "--timeout")) {  // one rule for every --timeout: above 0, at most an hour
             auto negative = run({bin(program), "--timeout", "-1"});
             CHECK(negative.code == 2);
-            CHECK(negative.err == std::string(program) +
-                                      ": --timeout must be a number of seconds above 0 and at most 3600, not '-1' (try --help)\n");
+            CHECK(negative.err ==
+                  std::string(program) +
+                      ": --timeout must be a number of seconds above 0 and at most 3600, not '-1' (try --help)\n");
         }
     }
     auto variant = run({bin("echo_server"), "--variant", "fancy"});
@@ -393,13 +397,13 @@ TEST_CASE("cli: every lesson01 program: --help, bad arguments exit 2 with one li
 TEST_CASE("cli: port already in use: one clear line naming bind and errno, exit 1", "[cli]")
 {
     Server first("greeting_server", {});
-    for (const char* program : {"greeting_server", "echo_server", "upper_server", "reverse_server", "framed_server",
-                                "stream_server"}) {
+    for (const char* program :
+         {"greeting_server", "echo_server", "upper_server", "reverse_server", "framed_server", "stream_server"}) {
         INFO(program);
         auto second = run({bin(program), "--host", "127.0.0.1", "--port", P(first.port)});
         CHECK(second.code == 1);
-        CHECK(second.err == std::string(program) + ": bind(127.0.0.1:" + P(first.port) +
-                                "): Address already in use (errno 98, EADDRINUSE)\n");
+        CHECK(second.err ==
+              std::string(program) + ": bind(127.0.0.1:" + P(first.port) + "): Address already in use (errno 98, EADDRINUSE)\n");
     }
     first.stop();
 }
@@ -415,8 +419,8 @@ TEST_CASE("echo: a client that vanishes without FIN or RST is shed in seconds, n
     auto c = client("echo_client", server.port, {"--variant", "logged", "--message", "next", "--timeout", "12"});
     CHECK(c.code == 0);
     CHECK(c.out == "next\n");
-    CHECK(server.proc.expect_err_line("echo_server: client ").ends_with(
-        "recv: Connection reset by peer (errno 104, ECONNRESET)"));
+    CHECK(
+        server.proc.expect_err_line("echo_server: client ").ends_with("recv: Connection reset by peer (errno 104, ECONNRESET)"));
     server.stop();
 }
 
@@ -424,18 +428,20 @@ TEST_CASE("echo: a client that connects and vanishes does not take a sequential 
 {
     Server server("echo_server", {"--variant", "logged", "--timeout", "0.5"});
     // Silent client: the server gives up on it after --timeout and serves the next one.
-    auto silent = python("import socket,sys\n"
-                         "s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n"
-                         "print(s.recv(10))\n",
-                         {P(server.port)});
+    auto silent = python(
+        "import socket,sys\n"
+        "s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n"
+        "print(s.recv(10))\n",
+        {P(server.port)});
     CHECK(silent.out == "b''\n");
     CHECK(server.proc.expect_err_line("recv: timed out").find("echo_server: client ('127.0.0.1', ") == 0);
     // Resetting client (SO_LINGER 0): the server logs it and carries on.
-    auto reset = python("import socket,struct,sys\n"
-                        "s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n"
-                        "s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))\n"
-                        "s.close()\n",
-                        {P(server.port)});
+    auto reset = python(
+        "import socket,struct,sys\n"
+        "s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n"
+        "s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))\n"
+        "s.close()\n",
+        {P(server.port)});
     CHECK(reset.code == 0);
     auto c = client("echo_client", server.port, {"--variant", "logged", "--message", "still here"});
     CHECK(c.out == "still here\n");
@@ -459,11 +465,12 @@ TEST_CASE("cli: servers' --timeout: a silent client is dropped after it (the def
         DYNAMIC_SECTION(program)
         {
             Server server(program, {"--timeout", "0.5"});
-            auto silent = python("import socket,sys\n"
-                                 "s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n"
-                                 "s.settimeout(10)\n"
-                                 "print(s.recv(10))\n",
-                                 {P(server.port)});
+            auto silent = python(
+                "import socket,sys\n"
+                "s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n"
+                "s.settimeout(10)\n"
+                "print(s.recv(10))\n",
+                {P(server.port)});
             CHECK(silent.out == "b''\n");  // closed by the server after 0.5 s, not after 10 s
             CHECK(contains(server.proc.expect_err_line("recv: timed out"), program + ": "));
             if (program == "upper_server")
@@ -533,8 +540,7 @@ const std::vector<rules::Served> kServers{
 };
 }  // namespace
 
-TEST_CASE("rules: every lesson01 program's runtime error exits 1 with one line naming the call, also with --trace",
-          "[rules]")
+TEST_CASE("rules: every lesson01 program's runtime error exits 1 with one line naming the call, also with --trace", "[rules]")
 {
     for (const auto& row : kRuntimeErrors)
         DYNAMIC_SECTION(row.program) { rules::check(row); }
@@ -546,8 +552,7 @@ TEST_CASE("rules: every lesson01 client's --timeout ends a wait for a silent ser
         DYNAMIC_SECTION(row.program) { rules::check(row); }
 }
 
-TEST_CASE("rules: every lesson01 server stops within 2 s of SIGINT and SIGTERM with status 0, idle and with a client",
-          "[rules]")
+TEST_CASE("rules: every lesson01 server stops within 2 s of SIGINT and SIGTERM with status 0, idle and with a client", "[rules]")
 {
     for (const auto& row : kServers)
         DYNAMIC_SECTION(rules::name(row)) { rules::check(row); }

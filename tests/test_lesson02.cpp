@@ -204,16 +204,16 @@ TEST_CASE("thanks_client with no server: sendto succeeds, the answer never comes
     CHECK(c.err == "udp_thanks_client: recvfrom: timed out\n");
 }
 
-TEST_CASE("thanks: the lecture's Python client against our server, ours against the lecture's Python server",
-          "[thanks][interop]")
+TEST_CASE("thanks: the lecture's Python client against our server, ours against the lecture's Python server", "[thanks][interop]")
 {
     UdpServer server("udp_thanks_server", {});
-    auto py = python("import socket,sys\n"
-                     "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
-                     "s.sendto('client data'.encode(), ('127.0.0.1', int(sys.argv[1])))\n"
-                     "data, addr = s.recvfrom(1024)\n"
-                     "print(data.decode())\n",
-                     {P(server.port)});
+    auto py = python(
+        "import socket,sys\n"
+        "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+        "s.sendto('client data'.encode(), ('127.0.0.1', int(sys.argv[1])))\n"
+        "data, addr = s.recvfrom(1024)\n"
+        "print(data.decode())\n",
+        {P(server.port)});
     CHECK(py.code == 0);
     CHECK(py.out == "Thank you for the data\n");
     CHECK(server.proc.expect_line("Server got data") == "Server got data from client: client data");
@@ -265,24 +265,24 @@ TEST_CASE("udp_echo: default bind is every interface, as the lecture's HOST = ''
     CHECK(server.wait() == 0);
 }
 
-TEST_CASE("udp_echo: message boundaries kept: N sends are N recvs of the same sizes, one socket for two peers",
-          "[echo][interop]")
+TEST_CASE("udp_echo: message boundaries kept: N sends are N recvs of the same sizes, one socket for two peers", "[echo][interop]")
 {
     UdpServer server("udp_echo_server", {});
     // Everything is sent before anything is read: with TCP the pieces would run together.
-    auto py = python("import socket,sys\n"
-                     "port = int(sys.argv[1])\n"
-                     "a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
-                     "b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
-                     "sizes = [1, 100, 1000, 3000, 7]\n"
-                     "for i, n in enumerate(sizes):\n"
-                     "    (a if i % 2 == 0 else b).sendto(bytes([65 + i]) * n, ('127.0.0.1', port))\n"
-                     "a.settimeout(10); b.settimeout(10)\n"
-                     "got_a = [a.recv(65535) for _ in range(3)]\n"
-                     "got_b = [b.recv(65535) for _ in range(2)]\n"
-                     "print([len(d) for d in got_a], [len(d) for d in got_b])\n"
-                     "print(got_a == [b'A', b'C' * 1000, b'E' * 7], got_b == [b'B' * 100, b'D' * 3000])\n",
-                     {P(server.port)});
+    auto py = python(
+        "import socket,sys\n"
+        "port = int(sys.argv[1])\n"
+        "a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+        "b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+        "sizes = [1, 100, 1000, 3000, 7]\n"
+        "for i, n in enumerate(sizes):\n"
+        "    (a if i % 2 == 0 else b).sendto(bytes([65 + i]) * n, ('127.0.0.1', port))\n"
+        "a.settimeout(10); b.settimeout(10)\n"
+        "got_a = [a.recv(65535) for _ in range(3)]\n"
+        "got_b = [b.recv(65535) for _ in range(2)]\n"
+        "print([len(d) for d in got_a], [len(d) for d in got_b])\n"
+        "print(got_a == [b'A', b'C' * 1000, b'E' * 7], got_b == [b'B' * 100, b'D' * 3000])\n",
+        {P(server.port)});
     CHECK(py.code == 0);
     CHECK(py.out == "[1, 1000, 7] [100, 3000]\nTrue True\n");
     for (int size : {1, 100, 1000, 3000, 7}) {
@@ -295,19 +295,20 @@ TEST_CASE("udp_echo: message boundaries kept: N sends are N recvs of the same si
 TEST_CASE("udp_echo: the largest datagram, 65507 bytes, comes back whole - 65508 cannot be sent", "[echo][interop]")
 {
     UdpServer server("udp_echo_server", {});
-    auto py = python("import socket,sys\n"
-                     "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
-                     "s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)\n"
-                     "s.settimeout(10)\n"
-                     "data = bytes(i % 251 for i in range(65507))\n"
-                     "s.sendto(data, ('127.0.0.1', int(sys.argv[1])))\n"
-                     "back = s.recv(70000)\n"
-                     "print(len(back), back == data)\n"
-                     "try:\n"
-                     "    s.sendto(b'x' * 65508, ('127.0.0.1', int(sys.argv[1])))\n"
-                     "except OSError as e:\n"
-                     "    print(e.errno, e.strerror)\n",
-                     {P(server.port)});
+    auto py = python(
+        "import socket,sys\n"
+        "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+        "s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)\n"
+        "s.settimeout(10)\n"
+        "data = bytes(i % 251 for i in range(65507))\n"
+        "s.sendto(data, ('127.0.0.1', int(sys.argv[1])))\n"
+        "back = s.recv(70000)\n"
+        "print(len(back), back == data)\n"
+        "try:\n"
+        "    s.sendto(b'x' * 65508, ('127.0.0.1', int(sys.argv[1])))\n"
+        "except OSError as e:\n"
+        "    print(e.errno, e.strerror)\n",
+        {P(server.port)});
     CHECK(py.code == 0);
     CHECK(py.out == "65507 True\n90 Message too long\n");
     CHECK(server.proc.expect_line("Received ").rfind("Received 65507 bytes from ('127.0.0.1', ", 0) == 0);
@@ -318,12 +319,13 @@ TEST_CASE("udp_echo: the largest datagram, 65507 bytes, comes back whole - 65508
 TEST_CASE("udp_echo --buffer 2048 (the lecture's size): a longer datagram is cut, and the log says so", "[echo][interop]")
 {
     UdpServer server("udp_echo_server", {"--buffer", "2048"});
-    auto py = python("import socket,sys\n"
-                     "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
-                     "s.settimeout(10)\n"
-                     "s.sendto(b'x' * 3000, ('127.0.0.1', int(sys.argv[1])))\n"
-                     "print(len(s.recv(65535)))\n",
-                     {P(server.port)});
+    auto py = python(
+        "import socket,sys\n"
+        "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+        "s.settimeout(10)\n"
+        "s.sendto(b'x' * 3000, ('127.0.0.1', int(sys.argv[1])))\n"
+        "print(len(s.recv(65535)))\n",
+        {P(server.port)});
     CHECK(py.out == "2048\n");
     CHECK(server.proc.expect_line("Received ").rfind("Received 2048 bytes from ", 0) == 0);
     CHECK(server.proc.expect_line("(the datagram") == "(the datagram had 3000 bytes: 952 did not fit the buffer and are lost)");
@@ -334,13 +336,14 @@ TEST_CASE("udp_echo --buffer 2048 (the lecture's size): a longer datagram is cut
 TEST_CASE("udp_echo over IPv6, and an empty datagram is skipped as in the lecture", "[echo][ipv6][interop]")
 {
     UdpServer server("udp_echo_server", {}, "::1");
-    auto py = python("import socket,sys\n"
-                     "s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)\n"
-                     "s.settimeout(10)\n"
-                     "s.sendto(b'', ('::1', int(sys.argv[1])))\n"
-                     "s.sendto(b'v6', ('::1', int(sys.argv[1])))\n"
-                     "print(s.recv(100))\n",
-                     {P(server.port)});
+    auto py = python(
+        "import socket,sys\n"
+        "s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)\n"
+        "s.settimeout(10)\n"
+        "s.sendto(b'', ('::1', int(sys.argv[1])))\n"
+        "s.sendto(b'v6', ('::1', int(sys.argv[1])))\n"
+        "print(s.recv(100))\n",
+        {P(server.port)});
     CHECK(py.out == "b'v6'\n");  // the empty one got no echo, or it would have come first
     CHECK(server.proc.expect_line("Received ").rfind("Received 2 bytes from ('::1', ", 0) == 0);
     server.stop();
@@ -367,10 +370,11 @@ TEST_CASE("prompt client + print server --echo: the lecture's prompt loop", "[pr
     UdpServer server("udp_print_server", {"--echo"});
     auto c = client("udp_prompt_client", server.port, {}, "hello\n\nпривет\n");
     CHECK(c.code == 0);
-    CHECK(c.out == "Enter message to send : Server reply : hello\n"
-                   "Enter message to send : "  // the empty line is not sent
-                   "Enter message to send : Server reply : привет\n"
-                   "Enter message to send : \n");
+    CHECK(c.out ==
+          "Enter message to send : Server reply : hello\n"
+          "Enter message to send : "  // the empty line is not sent
+          "Enter message to send : Server reply : привет\n"
+          "Enter message to send : \n");
     CHECK(server.proc.expect_line("hello") == "hello");
     CHECK(server.proc.expect_line("привет") == "привет");
     server.stop();
@@ -383,8 +387,7 @@ TEST_CASE("prompt client + print server --echo: the lecture's prompt loop", "[pr
     v6.stop();
 }
 
-TEST_CASE("prompt client: no answer or a socket error is reported as 'Error Code : N Message ...', exit 1",
-          "[prompt]")
+TEST_CASE("prompt client: no answer or a socket error is reported as 'Error Code : N Message ...', exit 1", "[prompt]")
 {
     UdpServer server("udp_print_server", {});  // prints but never answers
     auto c = client("udp_prompt_client", server.port, {"--timeout", "0.3"}, "anyone there?\n");
@@ -450,10 +453,11 @@ TEST_CASE("sntp: NTP seconds since 1900 become the local time (TZ=UTC here)", "[
     FakeSntp fake("127.0.0.1", port, "fixed");
     auto c = sntp_client({"--host", "127.0.0.1", "--port", P(port), "--timeout", "5"});
     CHECK(c.code == 0);
-    CHECK(c.out.rfind("Response received from: ('127.0.0.1', " + P(port) + ")\n"
-                      "\tTime=Wed Oct 16 17:50:43 2024\n"
-                      "\tleap 0 (no warning), version 4, mode 4 (server), stratum 2\n"
-                      "\toffset -",
+    CHECK(c.out.rfind("Response received from: ('127.0.0.1', " + P(port) +
+                          ")\n"
+                          "\tTime=Wed Oct 16 17:50:43 2024\n"
+                          "\tleap 0 (no warning), version 4, mode 4 (server), stratum 2\n"
+                          "\toffset -",
                       0) == 0);
 }
 
@@ -529,8 +533,7 @@ TEST_CASE("sntp: a bad reply does not hide a good one - a reply from the wrong p
     CHECK(contains(s.out, "): not a server we are waiting for\nNo reply from ('127.0.0.1', " + P(port2) + ") within 2 s\n"));
 }
 
-TEST_CASE("sntp --servers: one socket, replies matched by source address - a silent server is reported",
-          "[sntp][interop]")
+TEST_CASE("sntp --servers: one socket, replies matched by source address - a silent server is reported", "[sntp][interop]")
 {
     // Three servers on one port at three loopback addresses (all of 127/8 is loopback on Linux).
     const auto port = free_port();
@@ -588,17 +591,17 @@ TEST_CASE("sntp --servers: IPv4 and IPv6 servers through one dual-stack socket",
     v6.stop();
 }
 
-TEST_CASE("sntp_server: junk and non-client packets are ignored, then the next request is answered",
-          "[sntp][interop]")
+TEST_CASE("sntp_server: junk and non-client packets are ignored, then the next request is answered", "[sntp][interop]")
 {
     UdpServer server("sntp_server", {});
     const int fds = open_fd_count(server.proc.pid());
-    auto py = python("import socket,sys\n"
-                     "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
-                     "s.sendto(b'junk!', ('127.0.0.1', int(sys.argv[1])))\n"
-                     "s.sendto(b'\\x24' + bytes(47), ('127.0.0.1', int(sys.argv[1])))\n",
-                     {P(server.port)});
-    CHECK(server.proc.expect_line("Ignored 5") .rfind("Ignored 5 bytes from ('127.0.0.1', ", 0) == 0);
+    auto py = python(
+        "import socket,sys\n"
+        "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+        "s.sendto(b'junk!', ('127.0.0.1', int(sys.argv[1])))\n"
+        "s.sendto(b'\\x24' + bytes(47), ('127.0.0.1', int(sys.argv[1])))\n",
+        {P(server.port)});
+    CHECK(server.proc.expect_line("Ignored 5").rfind("Ignored 5 bytes from ('127.0.0.1', ", 0) == 0);
     CHECK(server.proc.expect_line("Ignored a mode").rfind("Ignored a mode 4 (server) packet from ", 0) == 0);
     for (int i = 0; i < 10; ++i) {
         auto c = sntp_client({"--host", "127.0.0.1", "--port", P(server.port), "--timeout", "5"});
@@ -611,17 +614,18 @@ TEST_CASE("sntp_server: junk and non-client packets are ignored, then the next r
 TEST_CASE("sntp_server answers the lecture's own Python client", "[sntp][interop]")
 {
     UdpServer server("sntp_server", {});
-    auto py = python("import socket, struct, time, select, sys\n"
-                     "TIME1970 = 2208988800\n"
-                     "client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
-                     "data = '\\x1b' + 47 * '\\0'\n"
-                     "client.sendto(data.encode('utf-8'), ('127.0.0.1', int(sys.argv[1])))\n"
-                     "rdy = select.select([client], [], [], 5)\n"
-                     "data, address = client.recvfrom(1024)\n"
-                     "print('Response received from:', address)\n"
-                     "t = struct.unpack('!12I', data)[10] - TIME1970\n"
-                     "print(abs(t - time.time()) < 5)\n",
-                     {P(server.port)});
+    auto py = python(
+        "import socket, struct, time, select, sys\n"
+        "TIME1970 = 2208988800\n"
+        "client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+        "data = '\\x1b' + 47 * '\\0'\n"
+        "client.sendto(data.encode('utf-8'), ('127.0.0.1', int(sys.argv[1])))\n"
+        "rdy = select.select([client], [], [], 5)\n"
+        "data, address = client.recvfrom(1024)\n"
+        "print('Response received from:', address)\n"
+        "t = struct.unpack('!12I', data)[10] - TIME1970\n"
+        "print(abs(t - time.time()) < 5)\n",
+        {P(server.port)});
     CHECK(py.code == 0);
     CHECK(py.out == "Response received from: ('127.0.0.1', " + P(server.port) + ")\nTrue\n");
     server.stop();
@@ -638,10 +642,10 @@ TEST_CASE("sntp: real NTP server: sntp_client against chronyd serving its local 
         std::ofstream conf(dir.path + "/chrony.conf");
         conf << "port " << port << "\n"
              << "bindaddress 127.0.0.1\n"
-             << "local stratum 8\n"      // serve our own clock: no upstream server, no foreign traffic
+             << "local stratum 8\n"  // serve our own clock: no upstream server, no foreign traffic
              << "allow 127.0.0.1\n"
-             << "cmdport 0\n"            // no command port
-             << "bindcmdaddress /\n"     // and no command socket in /run/chrony
+             << "cmdport 0\n"         // no command port
+             << "bindcmdaddress /\n"  // and no command socket in /run/chrony
              << "pidfile " << dir.path << "/chronyd.pid\n"
              << "driftfile " << dir.path << "/drift\n";
     }
@@ -716,16 +720,21 @@ TEST_CASE("connected vs unconnected UDP to a closed port: silence vs ECONNREFUSE
     CHECK(c.code == 0);
     const std::string to = "127.0.0.1:" + P(port);
     CHECK(c.out.rfind("unconnected: local address before sendto: 0.0.0.0:0 (no port yet)\n"
-                      "unconnected: sendto " + to + ": 48 bytes sent, no error\n"
-                      "unconnected: local address after sendto: 0.0.0.0:",
+                      "unconnected: sendto " +
+                          to +
+                          ": 48 bytes sent, no error\n"
+                          "unconnected: local address after sendto: 0.0.0.0:",
                       0) == 0);
-    CHECK(contains(c.out, "\nunconnected: recvfrom: no reply within 2 s and no error: the datagram was lost silently\n"
-                          "connected: connect " + to + ": no packet sent, local address 127.0.0.1:"));
-    CHECK(c.out.ends_with(" picked already\n"
-                          "connected: send: 48 bytes sent, no error\n"
-                          "connected: recv: Connection refused (errno 111, ECONNREFUSED): the ICMP port unreachable "
-                          "reached this connected socket\n"
-                          "Socket error: [Errno 111] Connection refused\n"));
+    CHECK(contains(c.out,
+                   "\nunconnected: recvfrom: no reply within 2 s and no error: the datagram was lost silently\n"
+                   "connected: connect " +
+                       to + ": no packet sent, local address 127.0.0.1:"));
+    CHECK(
+        c.out.ends_with(" picked already\n"
+                        "connected: send: 48 bytes sent, no error\n"
+                        "connected: recv: Connection refused (errno 111, ECONNREFUSED): the ICMP port unreachable "
+                        "reached this connected socket\n"
+                        "Socket error: [Errno 111] Connection refused\n"));
 }
 
 TEST_CASE("connected vs unconnected over IPv6 (ICMPv6), one half at a time", "[connected][ipv6]")
@@ -748,8 +757,8 @@ TEST_CASE("connected client against an open port: both sockets get the answer", 
     UdpServer server("udp_thanks_server", {});
     auto c = client("udp_connected_client", server.port, {"--timeout", "5"});
     CHECK(c.code == 0);
-    CHECK(contains(c.out, "unconnected: recvfrom: 22 bytes from ('127.0.0.1', " + P(server.port) +
-                              "): something listens there\n"));
+    CHECK(
+        contains(c.out, "unconnected: recvfrom: 22 bytes from ('127.0.0.1', " + P(server.port) + "): something listens there\n"));
     CHECK(c.out.ends_with("connected: recv: 22 bytes: something listens there\n"));
     server.stop();
 }
@@ -760,8 +769,9 @@ TEST_CASE("connected client against an open port that never answers: both socket
     auto c = client("udp_connected_client", server.port, {"--timeout", "0.3"});
     CHECK(c.code == 0);
     CHECK(contains(c.out, "\nunconnected: recvfrom: no reply within 0.3 s and no error: the datagram was lost silently\n"));
-    CHECK(c.out.ends_with("\nconnected: recv: no reply and no error within 0.3 s (something listens but did not answer, "
-                          "or the datagram, its answer or the ICMP error was lost)\n"));
+    CHECK(
+        c.out.ends_with("\nconnected: recv: no reply and no error within 0.3 s (something listens but did not answer, "
+                        "or the datagram, its answer or the ICMP error was lost)\n"));
     // Both datagrams did arrive: the 0x1b of the lecture's request starts each printed line.
     CHECK(server.proc.expect_line("\x1b").starts_with("\x1b"));
     CHECK(server.proc.expect_line("\x1b").starts_with("\x1b"));
@@ -783,8 +793,8 @@ TEST_CASE("cli: every lesson02 program: --help, bad arguments exit 2 with one li
             CHECK(contains(help.out, "(default: 0.9)"));
         auto bad_port = run({bin(program), "--port", "70000"});
         CHECK(bad_port.code == 2);
-        CHECK(bad_port.err == std::string(program) +
-                                  ": --port must be a whole number from 0 to 65535, not '70000' (try --help)\n");
+        CHECK(bad_port.err ==
+              std::string(program) + ": --port must be a whole number from 0 to 65535, not '70000' (try --help)\n");
         auto unknown = run({bin(program), "--no-such-option"});
         CHECK(unknown.code == 2);
         CHECK(unknown.err.find(std::string(program) + ": ") == 0);
@@ -848,28 +858,25 @@ const std::vector<rules::RuntimeError> kRuntimeErrors{
     // The lecture prints its socket errors on stdout, as 'Error Code : N Message ...'.
     {"udp_prompt_client", {"--timeout", "0.3"}, Fault::nobody, "Error Code : ", 1, true, "anyone there?\n"},
     {"sntp_client", {"--timeout", "0.3"}, Fault::nobody, "sntp_client: "},
-    {"udp_connected_client", {"--host", "127.0.0.1", "--port", "0"}, Fault::none,
+    {"udp_connected_client",
+     {"--host", "127.0.0.1", "--port", "0"},
+     Fault::none,
      "sendto(127.0.0.1:0): Invalid argument (errno 22, EINVAL)"},
 };
 
 const std::vector<rules::Served> kServers{
-    {"udp_thanks_server", {}, true},
-    {"udp_echo_server", {}, true},
-    {"udp_print_server", {}, true},
-    {"udp_print_server", {"--echo"}, true},
-    {"sntp_server", {}, true},
+    {"udp_thanks_server", {}, true},        {"udp_echo_server", {}, true}, {"udp_print_server", {}, true},
+    {"udp_print_server", {"--echo"}, true}, {"sntp_server", {}, true},
 };
 }  // namespace
 
-TEST_CASE("rules: every lesson02 program's runtime error exits 1 with one line naming the call, also with --trace",
-          "[rules]")
+TEST_CASE("rules: every lesson02 program's runtime error exits 1 with one line naming the call, also with --trace", "[rules]")
 {
     for (const auto& row : kRuntimeErrors)
         DYNAMIC_SECTION(row.program) { rules::check(row); }
 }
 
-TEST_CASE("rules: every lesson02 server stops within 2 s of SIGINT and SIGTERM with status 0, idle and with a client",
-          "[rules]")
+TEST_CASE("rules: every lesson02 server stops within 2 s of SIGINT and SIGTERM with status 0, idle and with a client", "[rules]")
 {
     for (const auto& row : kServers)
         DYNAMIC_SECTION(rules::name(row)) { rules::check(row); }

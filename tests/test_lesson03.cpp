@@ -43,8 +43,7 @@ bool has_line(const std::string& out, const std::string& line)
 
 // The three lines every errno report has, e.g. (111, "ECONNREFUSED", "Connection refused",
 // "ConnectionRefusedError").
-void check_errno(const Result& r, int err, const std::string& name, const std::string& message,
-                 const std::string& python_class)
+void check_errno(const Result& r, int err, const std::string& name, const std::string& message, const std::string& python_class)
 {
     INFO(r.out << r.err);
     CHECK(has_line(r.out, "errno:   " + std::to_string(err) + " " + name));
@@ -178,10 +177,9 @@ TEST_CASE("net_errors --list names every scenario with one line each", "[net_err
 {
     auto r = run({bin("net_errors"), "--list"});
     CHECK(r.code == 0);
-    for (const char* name : {"bad-name", "in-use", "time-wait", "not-local", "refused", "connect-timeout",
-                             "connect-etimedout", "recv-timeout", "accept-timeout", "select-timeout", "peer-closed",
-                             "reset", "reset-before-accept", "aborted", "broken-pipe", "bad-fd", "would-block",
-                             "send-buffer"})
+    for (const char* name : {"bad-name", "in-use", "time-wait", "not-local", "refused", "connect-timeout", "connect-etimedout",
+                             "recv-timeout", "accept-timeout", "select-timeout", "peer-closed", "reset", "reset-before-accept",
+                             "aborted", "broken-pipe", "bad-fd", "would-block", "send-buffer"})
         CHECK_FALSE(line_starting(r.out, std::string(name) + " ").empty());
     CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 18);
     CHECK(run({bin("net_errors"), "--help"}).code == 0);
@@ -189,9 +187,13 @@ TEST_CASE("net_errors --list names every scenario with one line each", "[net_err
 
 TEST_CASE("net_errors usage errors: one line on stderr, exit 2", "[net_errors]")
 {
-    for (auto args : std::vector<std::vector<std::string>>{
-             {}, {"no-such-scenario"}, {"refused", "reset"}, {"recv-timeout", "--timeout", "x"},
-             {"recv-timeout", "--timeout", "0"}, {"connect-etimedout", "--syn-retries", "99"}, {"--bogus"}}) {
+    for (auto args : std::vector<std::vector<std::string>>{{},
+                                                           {"no-such-scenario"},
+                                                           {"refused", "reset"},
+                                                           {"recv-timeout", "--timeout", "x"},
+                                                           {"recv-timeout", "--timeout", "0"},
+                                                           {"connect-etimedout", "--syn-retries", "99"},
+                                                           {"--bogus"}}) {
         std::vector<std::string> argv{bin("net_errors")};
         argv.insert(argv.end(), args.begin(), args.end());
         auto r = run(argv);
@@ -404,8 +406,7 @@ TEST_CASE("net_errors send-buffer: the peer never reads, EAGAIN 11 after megabyt
     CHECK(recv_q > 0);
     CHECK(send_q > 0);
     CHECK(send_q <= queued);
-    CHECK(has_line(r.out, "Recv-Q + Send-Q = " + std::to_string(queued) +
-                              ": every byte we sent waits in one of the two queues"));
+    CHECK(has_line(r.out, "Recv-Q + Send-Q = " + std::to_string(queued) + ": every byte we sent waits in one of the two queues"));
     if (have_tool("ss")) {  // ss's rows show the same counters: client (0, Send-Q), server (Recv-Q, 0)
         CHECK(has_row(r.out, "0", std::to_string(send_q)));
         CHECK(has_row(r.out, std::to_string(recv_q), "0"));
@@ -511,11 +512,19 @@ TEST_CASE("net_errors' python lines are what Python itself prints", "[net_errors
         REQUIRE(tab != std::string::npos);
         python[line.substr(0, tab)] += line.substr(tab + 1) + "\n";
     }
-    const std::vector<std::pair<std::string, std::vector<std::string>>> runs{
-        {"bad-name", {}}, {"in-use", {}}, {"not-local", {}}, {"refused", {}},
-        {"connect-timeout", {"--timeout", "0.3"}}, {"connect-etimedout", {"--syn-retries", "1"}},
-        {"recv-timeout", {"--timeout", "0.3"}}, {"accept-timeout", {"--timeout", "0.3"}}, {"reset", {}},
-        {"broken-pipe", {}}, {"bad-fd", {}}, {"would-block", {}}, {"send-buffer", {}}};
+    const std::vector<std::pair<std::string, std::vector<std::string>>> runs{{"bad-name", {}},
+                                                                             {"in-use", {}},
+                                                                             {"not-local", {}},
+                                                                             {"refused", {}},
+                                                                             {"connect-timeout", {"--timeout", "0.3"}},
+                                                                             {"connect-etimedout", {"--syn-retries", "1"}},
+                                                                             {"recv-timeout", {"--timeout", "0.3"}},
+                                                                             {"accept-timeout", {"--timeout", "0.3"}},
+                                                                             {"reset", {}},
+                                                                             {"broken-pipe", {}},
+                                                                             {"bad-fd", {}},
+                                                                             {"would-block", {}},
+                                                                             {"send-buffer", {}}};
     REQUIRE(python.size() == runs.size());
     for (const auto& [name, args] : runs) {
         if (name == "not-local" && std::ifstream("/proc/sys/net/ipv4/ip_nonlocal_bind").get() == '1')

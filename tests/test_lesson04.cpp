@@ -235,8 +235,7 @@ std::vector<std::string> burst_args(const std::string& program)
     return {};
 }
 
-const std::vector<std::string> kConcurrentModels{"select_server", "poll_server", "epoll_server", "thread_server",
-                                                 "fork_server"};
+const std::vector<std::string> kConcurrentModels{"select_server", "poll_server", "epoll_server", "thread_server", "fork_server"};
 
 }  // namespace models
 
@@ -266,16 +265,16 @@ TEST_CASE("models: 50 concurrent clients answered while a stalled client sits on
 }
 
 // One test case per model, so that ctest -j runs them side by side.
-#define MODELS_FD_TEST(program, count)                                                                    \
+#define MODELS_FD_TEST(program, count)                                                                     \
     TEST_CASE(program ": descriptor count back where it started after " #count " connections", "[models]") \
-    {                                                                                                    \
-        Server server(program, {"--quiet"});                                                     \
-        const int before = open_fd_count(server.proc.pid());                                             \
-        const auto tree = models::pids_below(server.proc.pid());                                         \
-        models::many_connections(server.port, count);                                                    \
-        CHECK(eventually([&] { return open_fd_count(server.proc.pid()) == before; }));           \
-        CHECK(eventually([&] { return models::pids_below(server.proc.pid()) == tree; }));        \
-        server.stop();                                                                                   \
+    {                                                                                                      \
+        Server server(program, {"--quiet"});                                                               \
+        const int before = open_fd_count(server.proc.pid());                                               \
+        const auto tree = models::pids_below(server.proc.pid());                                           \
+        models::many_connections(server.port, count);                                                      \
+        CHECK(eventually([&] { return open_fd_count(server.proc.pid()) == before; }));                     \
+        CHECK(eventually([&] { return models::pids_below(server.proc.pid()) == tree; }));                  \
+        server.stop();                                                                                     \
     }
 MODELS_FD_TEST("blocking_server", 10000)
 MODELS_FD_TEST("select_server", 10000)
@@ -291,7 +290,7 @@ TEST_CASE("models: non-blocking servers drop a client that never reads, past --m
         {
             Server server(program, {"--max-buffer", "65536", "--quiet"});
             models::Staller staller(server.port, 256u << 20);  // far more than any kernel buffers hold
-            staller.wait_failed();  // dropped: its send() failed with EPIPE / ECONNRESET
+            staller.wait_failed();                             // dropped: its send() failed with EPIPE / ECONNRESET
             CHECK_FALSE(server.proc.expect_err_line("does not read: over 65536 bytes queued, dropped").empty());
             models::Conn other(server.port);  // and the server goes on serving
             other.send("still here\n");
@@ -366,7 +365,7 @@ TEST_CASE("blocking_server: transcript of one client, UTF-8 letter split across 
         c.send("hello\n");
         CHECK(c.recv(6) == "HELLO\n");
         CHECK(server.proc.expect_line(addr + ": hello") == addr + ": hello");
-        c.send("\xd0\xbf\xd1");  // "п" and half of "р"
+        c.send("\xd0\xbf\xd1");          // "п" and half of "р"
         CHECK(c.recv(2) == "\xd0\x9f");  // "П": the half letter waits for the rest
         c.send("\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82\n");
         CHECK(c.recv(11) == "\xd0\xa0\xd0\x98\xd0\x92\xd0\x95\xd0\xa2\n");  // "РИВЕТ\n"
@@ -378,9 +377,9 @@ TEST_CASE("blocking_server: transcript of one client, UTF-8 letter split across 
 
 TEST_CASE("blocking_server: a stalled first client starves the second (the lecture's problem)", "[models][blocking]")
 {
-    Server server("blocking_server", {"--quiet"});  // 16 MB of log lines would fill our pipe
+    Server server("blocking_server", {"--quiet"});   // 16 MB of log lines would fill our pipe
     models::Staller staller(server.port, 16 << 20);  // first in the backlog: accepted first
-    staller.wait_sent(2 << 20);  // the server is busy with it, soon stuck sending answers nobody reads
+    staller.wait_sent(2 << 20);                      // the server is busy with it, soon stuck sending answers nobody reads
 
     models::Conn second(server.port);  // connected: the kernel completed the handshake...
     second.send("second\n");
@@ -473,8 +472,8 @@ TEST_CASE("thread_server: a client that vanished without FIN or RST is shed in s
     if (!vanish_without_a_trace(server.port))
         NETLAB_SKIP("a half-open connection is made with TCP_REPAIR, which needs root (CAP_NET_ADMIN)");
     CHECK(server.proc.expect_line("Connection from address").size() > 0);
-    CHECK(server.proc.expect_err_line("thread_server: client ").ends_with(
-        "recv: Connection reset by peer (errno 104, ECONNRESET)"));
+    CHECK(server.proc.expect_err_line("thread_server: client ")
+              .ends_with("recv: Connection reset by peer (errno 104, ECONNRESET)"));
     CHECK(eventually([&] { return open_fd_count(server.proc.pid()) == baseline; }, 5s));
     server.stop();
 }
@@ -560,7 +559,8 @@ TEST_CASE("multiconn_client: refused connections are reported, exit 1", "[models
 {
     auto r = run({bin("multiconn_client"), "127.0.0.1", P(free_port()), "2"});
     CHECK(r.code == 1);
-    CHECK(r.err.find("multiconn_client: connection 1: connect: Connection refused (errno 111, ECONNREFUSED)") != std::string::npos);
+    CHECK(r.err.find("multiconn_client: connection 1: connect: Connection refused (errno 111, ECONNREFUSED)") !=
+          std::string::npos);
     CHECK(r.err.find("multiconn_client: connection 2: connect: ") != std::string::npos);
 }
 
@@ -587,8 +587,8 @@ TEST_CASE("multiconn: the lecture's own multiconn-client.py against poll_server 
         DYNAMIC_SECTION(program)
         {
             Server server(program);
-            auto r = run({tool("python3"), models::script("lesson04_models_multiconn_client.py"), "127.0.0.1",
-                          P(server.port), "3"});
+            auto r = run(
+                {tool("python3"), models::script("lesson04_models_multiconn_client.py"), "127.0.0.1", P(server.port), "3"});
             INFO(r.out << r.err);
             CHECK(r.code == 0);
             for (const std::string n : {"1", "2", "3"})
@@ -637,11 +637,11 @@ TEST_CASE("keyboard_threads: nothing printed before the first key, end of input 
 TEST_CASE("multiconn_bench: reports held/served connections, requests, latency", "[models][bench]")
 {
     Server server("epoll_server", {"--quiet"});
-    auto r = run({bin("multiconn_bench"), "--connections", "20", "--idle", "5", "--duration", "1", "127.0.0.1",
-                  P(server.port)});
+    auto r = run({bin("multiconn_bench"), "--connections", "20", "--idle", "5", "--duration", "1", "127.0.0.1", P(server.port)});
     INFO(r.out << r.err);
     CHECK(r.code == 0);
-    CHECK(r.out.rfind("multiconn_bench: 127.0.0.1:" + P(server.port) + ", 20 + 5 idle connections, 1 s, 32-byte requests\n", 0) == 0);
+    CHECK(r.out.rfind("multiconn_bench: 127.0.0.1:" + P(server.port) + ", 20 + 5 idle connections, 1 s, 32-byte requests\n", 0) ==
+          0);
     CHECK(r.out.find("connections  25 held, 20 served, 0 not held\n") != std::string::npos);
     CHECK(r.out.find("errors       0\n") != std::string::npos);
     long requests = 0;
@@ -654,8 +654,8 @@ TEST_CASE("multiconn_bench: reports held/served connections, requests, latency",
 TEST_CASE("multiconn_bench: blocking_server holds every connection but serves one", "[models][bench][blocking]")
 {
     Server server("blocking_server", {"--quiet"});
-    auto r = run({bin("multiconn_bench"), "--connections", "5", "--duration", "1", "--row", "blocking",
-                  "127.0.0.1", P(server.port)});
+    auto r = run(
+        {bin("multiconn_bench"), "--connections", "5", "--duration", "1", "--row", "blocking", "127.0.0.1", P(server.port)});
     INFO(r.out << r.err);
     CHECK(r.code == 0);
     CHECK(r.out.rfind("| blocking | 5 | 5 | 1 | ", 0) == 0);
@@ -674,9 +674,9 @@ TEST_CASE("multiconn_bench: nobody listening → every connection refused, exit 
 
 TEST_CASE("models: --help (exit 0) and usage errors (exit 2)", "[models][cli]")
 {
-    for (const std::string program : {"blocking_server", "select_server", "poll_server", "epoll_server", "thread_server",
-                                      "fork_server", "thread_client", "multiconn_client", "keyboard_threads",
-                                      "multiconn_bench", "app_server", "app_client"}) {
+    for (const std::string program :
+         {"blocking_server", "select_server", "poll_server", "epoll_server", "thread_server", "fork_server", "thread_client",
+          "multiconn_client", "keyboard_threads", "multiconn_bench", "app_server", "app_client"}) {
         DYNAMIC_SECTION(program)
         {
             auto help = run({bin(program), "--help"});
@@ -731,18 +731,16 @@ std::string addr_of(std::uint16_t port) { return "('127.0.0.1', " + P(port) + ")
 
 // The lecture's Python programs live next to this file (found from the source tree, also in
 // grader mode, where only the programs under test come from NETLAB_BIN_DIR).
-std::string script(const std::string& name)
-{
-    return (std::filesystem::path(__FILE__).parent_path() / name).string();
-}
+std::string script(const std::string& name) { return (std::filesystem::path(__FILE__).parent_path() / name).string(); }
 
 // Our transcripts print the header as Python would on this machine: "little" on x86 and ARM.
 // On a big-endian machine the header is 3 bytes shorter ("big").
 std::string native(std::string line)
 {
     if constexpr (std::endian::native == std::endian::big) {
-        for (auto [le, be] : {std::pair<std::string, std::string>{"\\x00g{\"byteorder\": \"little\"", "\\x00d{\"byteorder\": \"big\""},
-                              {"\\x00\\x7f{\"byteorder\": \"little\"", "\\x00|{\"byteorder\": \"big\""}})
+        for (auto [le, be] :
+             {std::pair<std::string, std::string>{"\\x00g{\"byteorder\": \"little\"", "\\x00d{\"byteorder\": \"big\""},
+              {"\\x00\\x7f{\"byteorder\": \"little\"", "\\x00|{\"byteorder\": \"big\""}})
             if (auto at = line.find(le); at != std::string::npos)
                 line.replace(at, le.size(), be);
     }
@@ -904,8 +902,7 @@ struct AppServer {
     }
 };
 
-Result app_client(std::uint16_t port, const std::string& action, const std::string& value,
-                  const std::string& host = "127.0.0.1")
+Result app_client(std::uint16_t port, const std::string& action, const std::string& value, const std::string& host = "127.0.0.1")
 {
     return run({bin("app_client"), host, P(port), action, value});
 }
@@ -933,7 +930,8 @@ struct Exchange {
 const std::vector<Exchange>& lecture_exchanges()
 {
     static const std::vector<Exchange> all = {
-        {"search", "morpheus",
+        {"search",
+         "morpheus",
          {"Starting connection to ADDR",
           R"(Sending b'\x00g{"byteorder": "little", "content-type": "text/json", "content-encoding": "utf-8", "content-length": 41}{"action": "search", "value": "morpheus"}' to ADDR)",
           "Received response {'result': 'Follow the white rabbit. \U0001F430'} from ADDR",
@@ -941,7 +939,8 @@ const std::vector<Exchange>& lecture_exchanges()
          {"Accepted connection from ADDR", "Received request {'action': 'search', 'value': 'morpheus'} from ADDR",
           R"(Sending b'\x00g{"byteorder": "little", "content-type": "text/json", "content-encoding": "utf-8", "content-length": 43}{"result": "Follow the white rabbit. \xf0\x9f\x90\xb0"}' to ADDR)",
           "Closing connection to ADDR"}},
-        {"search", "\U0001F436",
+        {"search",
+         "\U0001F436",
          {"Starting connection to ADDR",
           R"(Sending b'\x00g{"byteorder": "little", "content-type": "text/json", "content-encoding": "utf-8", "content-length": 37}{"action": "search", "value": "\xf0\x9f\x90\xb6"}' to ADDR)",
           "Received response {'result': '\U0001F43E Playing ball! \U0001F3D0'} from ADDR",
@@ -949,7 +948,8 @@ const std::vector<Exchange>& lecture_exchanges()
          {"Accepted connection from ADDR", "Received request {'action': 'search', 'value': '\U0001F436'} from ADDR",
           R"(Sending b'\x00g{"byteorder": "little", "content-type": "text/json", "content-encoding": "utf-8", "content-length": 37}{"result": "\xf0\x9f\x90\xbe Playing ball! \xf0\x9f\x8f\x90"}' to ADDR)",
           "Closing connection to ADDR"}},
-        {"search", "needle",
+        {"search",
+         "needle",
          {"Starting connection to ADDR",
           R"(Sending b'\x00g{"byteorder": "little", "content-type": "text/json", "content-encoding": "utf-8", "content-length": 39}{"action": "search", "value": "needle"}' to ADDR)",
           R"(Received response {'result': 'No match for "needle".'} from ADDR)", R"(Got result: No match for "needle".)",
@@ -957,7 +957,8 @@ const std::vector<Exchange>& lecture_exchanges()
          {"Accepted connection from ADDR", "Received request {'action': 'search', 'value': 'needle'} from ADDR",
           R"(Sending b'\x00g{"byteorder": "little", "content-type": "text/json", "content-encoding": "utf-8", "content-length": 38}{"result": "No match for \\"needle\\"."}' to ADDR)",
           "Closing connection to ADDR"}},
-        {"binary", "\U0001F603",
+        {"binary",
+         "\U0001F603",
          {"Starting connection to ADDR",
           R"(Sending b'\x00\x7f{"byteorder": "little", "content-type": "binary/custom-client-binary-type", "content-encoding": "binary", "content-length": 10}binary\xf0\x9f\x98\x83' to ADDR)",
           "Received binary/custom-server-binary-type response from ADDR",
@@ -1001,8 +1002,7 @@ TEST_CASE("app: a JSON request with another action gets the lecture's error resu
     const std::string reply = s.read_to_close();
     const std::string content = R"({"result": "Error: invalid action 'find'."})";
     CHECK(reply.substr(reply.size() - content.size()) == content);
-    CHECK(server.proc.expect_line("Received request") ==
-          "Received request {'action': 'find', 'value': 'x'} from " + s.addr());
+    CHECK(server.proc.expect_line("Received request") == "Received request {'action': 'find', 'value': 'x'} from " + s.addr());
 }
 
 TEST_CASE("app: a message split into single bytes, and a client that half-closes after it", "[app]")
@@ -1037,20 +1037,20 @@ TEST_CASE("app: malformed input closes only that connection, with a logged reaso
     const std::vector<BadCase> cases = {
         {"header length over the limit", std::string("\xff\xff", 2), Then::nothing,
          "JSON header length 65535 is over the limit of 4096 bytes"},
-        {"invalid JSON header", frame("{nope", ""), Then::nothing,
-         "invalid JSON header: parse error at line 1, column 3: ..."},
+        {"invalid JSON header", frame("{nope", ""), Then::nothing, "invalid JSON header: parse error at line 1, column 3: ..."},
         {"header not an object", frame("[1, 2]", ""), Then::nothing, "JSON header is not an object: [1, 2]"},
         {"missing field", frame(R"({"byteorder": "little", "content-type": "text/json", "content-length": 2})", "{}"),
          Then::nothing, "Missing required header 'content-encoding'."},
         {"content-length not a number",
          frame(R"({"byteorder": "big", "content-type": "text/json", "content-encoding": "utf-8", "content-length": "2"})", "{}"),
          Then::nothing, R"(header 'content-length' must be a whole number of bytes, not "2")"},
-        {"negative content-length", frame(R"({"byteorder": "little", "content-type": "binary/x", "content-encoding": "binary", "content-length": -1})", ""), Then::nothing,
-         "header 'content-length' must be a whole number of bytes, not -1"},
+        {"negative content-length",
+         frame(R"({"byteorder": "little", "content-type": "binary/x", "content-encoding": "binary", "content-length": -1})", ""),
+         Then::nothing, "header 'content-length' must be a whole number of bytes, not -1"},
         {"content-length over the limit", frame(header("binary/x", "binary", 5000), "abc"), Then::nothing,
          "content-length 5000 is over the limit of 1000 bytes"},
-        {"content-length larger than sent, then EOF", frame(header("text/json", "utf-8", 41), R"({"act)"),
-         Then::half_close, "Peer closed mid-message after 5 of 41 content bytes."},
+        {"content-length larger than sent, then EOF", frame(header("text/json", "utf-8", 41), R"({"act)"), Then::half_close,
+         "Peer closed mid-message after 5 of 41 content bytes."},
         {"content-length smaller than sent", frame(header("binary/x", "binary", 3), "0123456789"), Then::nothing,
          "7 bytes after the end of the message (content-length 3 is shorter than what was sent)"},
         {"content-length smaller than the JSON sent", frame(header("text/json", "utf-8", 10), R"({"action": "search"})"),
@@ -1311,7 +1311,8 @@ TEST_CASE("decrypt: client and server transcripts, the dictionary and the cipher
     const std::vector<Case> cases = {
         {{}, "['khoor', 'zruog']", "['hello', 'world']"},
         {{"тулеих", "плу", "фсних"}, "['тулеих', 'плу', 'фсних']", "['привет', 'мир', 'сокет']"},
-        {{"--encrypt", "hello", "мир", "nonsense", "it's"}, R"(['khoor', 'плу', 'qrqvhqvh', "lw'v"])",
+        {{"--encrypt", "hello", "мир", "nonsense", "it's"},
+         R"(['khoor', 'плу', 'qrqvhqvh', "lw'v"])",
          "['hello', 'мир', '?\?\?', '?\?\?']"},
     };
     for (const auto& c : cases) {
@@ -1445,7 +1446,8 @@ TEST_CASE("users: the server prints the list whenever a user comes or goes", "[u
     };
     auto alice = user("Alice", "30");
     CHECK(alice->expect_line("Welcome") == "Welcome, Alice! Users online: 1");
-    CHECK(server.proc.expect_line("User connected: ").starts_with("User connected: User(name='Alice', age=30) from ('127.0.0.1', "));
+    CHECK(server.proc.expect_line("User connected: ")
+              .starts_with("User connected: User(name='Alice', age=30) from ('127.0.0.1', "));
     CHECK(server.proc.expect_line("Connected users: ") == "Connected users: [User(name='Alice', age=30)]");
     auto bob = user("Bob", "25");
     CHECK(bob->expect_line("Welcome") == "Welcome, Bob! Users online: 2");
@@ -1527,8 +1529,7 @@ TEST_CASE("users: a newcomer silent past --timeout is told why and dropped", "[u
     CHECK(quick.expect_line("Welcome") == "Welcome, Quick! Users online: 1");
     CHECK(slow.read_line() == "Error: no user information within 0.5 s");
     CHECK(slow.read_to_close().empty());
-    CHECK(server.proc.expect_line("Rejected " + slow.addr()) ==
-          "Rejected " + slow.addr() + ": no user information within 0.5 s");
+    CHECK(server.proc.expect_line("Rejected " + slow.addr()) == "Rejected " + slow.addr() + ": no user information within 0.5 s");
     quick.close_stdin();
     CHECK(quick.wait() == 0);
     CHECK(server.proc.expect_line("Connected users: []") == "Connected users: []");
@@ -1575,8 +1576,12 @@ const std::vector<rules::RuntimeError> kRuntimeErrors{
     {"thread_client", {}, Fault::nobody, kRefused},
     {"multiconn_client", {"127.0.0.1", "{port}", "2"}, Fault::nobody, kRefused},
     // The bench reports its errors in its table, on stdout.
-    {"multiconn_bench", {"--connections", "2", "--duration", "1", "127.0.0.1", "{port}"}, Fault::nobody,
-     "errors       2 (connect: ECONNREFUSED x2)", 1, true},
+    {"multiconn_bench",
+     {"--connections", "2", "--duration", "1", "127.0.0.1", "{port}"},
+     Fault::nobody,
+     "errors       2 (connect: ECONNREFUSED x2)",
+     1,
+     true},
     {"app_client", {"127.0.0.1", "{port}", "search", "morpheus"}, Fault::nobody, kRefused},
     {"decrypt_client", {}, Fault::nobody, kRefused},
     {"user_client", {"Alice", "30"}, Fault::nobody, kRefused},
@@ -1592,14 +1597,20 @@ const std::vector<rules::RuntimeError> kClientTimeouts{
 };
 
 const std::vector<rules::Served> kServers{
-    {"blocking_server"}, {"select_server"}, {"poll_server"},    {"epoll_server"},   {"thread_server"},
-    {"fork_server"},     {"fork_server", {"--no-reap"}},       {"app_server"},     {"decrypt_server"},
+    {"blocking_server"},
+    {"select_server"},
+    {"poll_server"},
+    {"epoll_server"},
+    {"thread_server"},
+    {"fork_server"},
+    {"fork_server", {"--no-reap"}},
+    {"app_server"},
+    {"decrypt_server"},
     {"users_server"},
 };
 }  // namespace rules_tables
 
-TEST_CASE("rules: every lesson04 program's runtime error exits 1 with one line naming the call, also with --trace",
-          "[rules]")
+TEST_CASE("rules: every lesson04 program's runtime error exits 1 with one line naming the call, also with --trace", "[rules]")
 {
     for (const auto& row : rules_tables::kRuntimeErrors)
         DYNAMIC_SECTION(row.program) { rules::check(row); }
@@ -1611,8 +1622,7 @@ TEST_CASE("rules: every lesson04 client's --timeout ends a wait for a silent ser
         DYNAMIC_SECTION(row.program) { rules::check(row); }
 }
 
-TEST_CASE("rules: every lesson04 server stops within 2 s of SIGINT and SIGTERM with status 0, idle and with a client",
-          "[rules]")
+TEST_CASE("rules: every lesson04 server stops within 2 s of SIGINT and SIGTERM with status 0, idle and with a client", "[rules]")
 {
     for (const auto& row : rules_tables::kServers)
         DYNAMIC_SECTION(rules::name(row)) { rules::check(row); }
@@ -1710,8 +1720,8 @@ TEST_CASE("models: --quiet drops the line per connection and message", "[models]
 TEST_CASE("multiconn_bench --size: the bytes of each request", "[models][bench]")
 {
     Server server("epoll_server", {"--quiet"});
-    auto r = run({bin("multiconn_bench"), "--connections", "2", "--duration", "1", "--size", "1000", "127.0.0.1",
-                  P(server.port)});
+    auto r = run(
+        {bin("multiconn_bench"), "--connections", "2", "--duration", "1", "--size", "1000", "127.0.0.1", P(server.port)});
     INFO(r.out << r.err);
     CHECK(r.code == 0);
     CHECK(r.out.rfind("multiconn_bench: 127.0.0.1:" + P(server.port) + ", 2 connections, 1 s, 1000-byte requests\n", 0) == 0);

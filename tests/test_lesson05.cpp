@@ -147,8 +147,7 @@ std::string describe(const ParsedResponses& p)
     return s;
 }
 
-ParsedResponses responses_every_way(const std::string& bytes, std::vector<std::string> methods = {"GET"},
-                                    bool eof = true)
+ParsedResponses responses_every_way(const std::string& bytes, std::vector<std::string> methods = {"GET"}, bool eof = true)
 {
     const auto whole = parse_responses(bytes, 0, methods, eof);
     CHECK(describe(parse_responses(bytes, 1, methods, eof)) == describe(whole));
@@ -162,8 +161,9 @@ ParsedResponses responses_every_way(const std::string& bytes, std::vector<std::s
 
 TEST_CASE("http: the lecture's browser request, CRLF and bare LF, byte at a time", "[http][unit]")
 {
-    const std::string lf = "GET / HTTP/1.1\nHost: 127.0.0.1:5000\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:107.0)\n"
-                           "Accept: text/html\nConnection: keep-alive\nSec-Fetch-Dest: document\n\n";
+    const std::string lf =
+        "GET / HTTP/1.1\nHost: 127.0.0.1:5000\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:107.0)\n"
+        "Accept: text/html\nConnection: keep-alive\nSec-Fetch-Dest: document\n\n";
     std::string crlf;
     for (char c : lf)
         crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
@@ -214,10 +214,11 @@ TEST_CASE("http: 1.0 closes by default, keep-alive on request, 1.1 keeps alive u
 
 TEST_CASE("http: pipelined requests come out in order, bodies and all", "[http][unit]")
 {
-    const std::string bytes = "GET /1 HTTP/1.1\r\nHost: a\r\n\r\n"
-                              "POST /2 HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello"
-                              "POST /3 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
-                              "GET /4 HTTP/1.0\r\n\r\n";
+    const std::string bytes =
+        "GET /1 HTTP/1.1\r\nHost: a\r\n\r\n"
+        "POST /2 HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello"
+        "POST /3 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+        "GET /4 HTTP/1.0\r\n\r\n";
     auto p = unit::parse_every_way(bytes);
     REQUIRE(p.error == 0);
     REQUIRE(p.requests.size() == 4);
@@ -236,13 +237,13 @@ TEST_CASE("http: chunked bodies with extensions and trailers, bad chunks are 400
     CHECK(p.requests[0].body == "Wikipedia in chunks");
     CHECK(*p.requests[0].trailers.get("x-sum") == "42");
 
-    CHECK(unit::status_of(head + "zz\r\nabc\r\n0\r\n\r\n") == 400);           // not hex
-    CHECK(unit::status_of(head + "-1\r\nabc\r\n0\r\n\r\n") == 400);           // negative
-    CHECK(unit::status_of(head + "3x\r\nabc\r\n0\r\n\r\n") == 400);           // junk after the size
-    CHECK(unit::status_of(head + "ffffffffffffffffff\r\n") == 400);           // overflows 64 bits
-    CHECK(unit::status_of(head + "3\r\nabcdef\r\n0\r\n\r\n") == 400);         // data longer than the size
-    CHECK(unit::status_of(head + "\r\n") == 400);                             // empty size line
-    CHECK(unit::status_of(head + "0\r\nbad trailer\r\n\r\n") == 400);         // trailer without colon
+    CHECK(unit::status_of(head + "zz\r\nabc\r\n0\r\n\r\n") == 400);    // not hex
+    CHECK(unit::status_of(head + "-1\r\nabc\r\n0\r\n\r\n") == 400);    // negative
+    CHECK(unit::status_of(head + "3x\r\nabc\r\n0\r\n\r\n") == 400);    // junk after the size
+    CHECK(unit::status_of(head + "ffffffffffffffffff\r\n") == 400);    // overflows 64 bits
+    CHECK(unit::status_of(head + "3\r\nabcdef\r\n0\r\n\r\n") == 400);  // data longer than the size
+    CHECK(unit::status_of(head + "\r\n") == 400);                      // empty size line
+    CHECK(unit::status_of(head + "0\r\nbad trailer\r\n\r\n") == 400);  // trailer without colon
     http::Limits small;
     small.max_body = 10;
     CHECK(unit::status_of(head + "8\r\n12345678\r\n8\r\n12345678\r\n0\r\n\r\n", small) == 413);
@@ -258,7 +259,7 @@ TEST_CASE("http: Content-Length and Transfer-Encoding conflicts are refused (req
     CHECK(unit::status_of(start + "Content-Length: 3x\r\n\r\n") == 400);
     CHECK(unit::status_of(start + "Content-Length: +3\r\n\r\n") == 400);
     CHECK(unit::status_of(start + "Content-Length:\r\n\r\n") == 400);
-    CHECK(unit::status_of(start + "Transfer-Encoding: gzip\r\n\r\n") == 400);           // chunked not last
+    CHECK(unit::status_of(start + "Transfer-Encoding: gzip\r\n\r\n") == 400);  // chunked not last
     CHECK(unit::status_of(start + "Transfer-Encoding: chunked, chunked\r\n\r\n") == 400);
     CHECK(unit::status_of(start + "Transfer-Encoding: gzip, chunked\r\n\r\n") == 501);  // a coding we lack
     CHECK(unit::status_of("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n") == 400);
@@ -270,10 +271,10 @@ TEST_CASE("http: Content-Length and Transfer-Encoding conflicts are refused (req
 
 TEST_CASE("http: malformed request lines and fields are 400, versions 505", "[http][unit]")
 {
-    for (const char* bad : {"GET\r\n\r\n", "GET /\r\n\r\n", "GET / HTTP/1.1 extra\r\nHost: a\r\n\r\n",
-                            "G@T / HTTP/1.1\r\nHost: a\r\n\r\n", " GET / HTTP/1.1\r\nHost: a\r\n\r\n",
-                            "GET / HTTX/1.1\r\nHost: a\r\n\r\n", "GET / HTTP/1\r\nHost: a\r\n\r\n",
-                            "GET / http/1.1\r\nHost: a\r\n\r\n", "GET  / HTTP/1.1\r\nHost: a\r\n\r\n"}) {
+    for (const char* bad :
+         {"GET\r\n\r\n", "GET /\r\n\r\n", "GET / HTTP/1.1 extra\r\nHost: a\r\n\r\n", "G@T / HTTP/1.1\r\nHost: a\r\n\r\n",
+          " GET / HTTP/1.1\r\nHost: a\r\n\r\n", "GET / HTTX/1.1\r\nHost: a\r\n\r\n", "GET / HTTP/1\r\nHost: a\r\n\r\n",
+          "GET / http/1.1\r\nHost: a\r\n\r\n", "GET  / HTTP/1.1\r\nHost: a\r\n\r\n"}) {
         INFO(bad);
         CHECK(unit::status_of(bad) == 400);
     }
@@ -282,14 +283,14 @@ TEST_CASE("http: malformed request lines and fields are 400, versions 505", "[ht
     const std::string start = "GET / HTTP/1.1\r\nHost: a\r\n";
     CHECK(unit::status_of(start + "NoColon\r\n\r\n") == 400);
     CHECK(unit::status_of(start + "Bad Name: x\r\n\r\n") == 400);
-    CHECK(unit::status_of(start + "Name : x\r\n\r\n") == 400);   // whitespace before the colon
+    CHECK(unit::status_of(start + "Name : x\r\n\r\n") == 400);  // whitespace before the colon
     CHECK(unit::status_of(start + ": x\r\n\r\n") == 400);
     CHECK(unit::status_of(start + "X-A: 1\r\n  folded\r\n\r\n") == 400);  // obs-fold
     CHECK(unit::status_of(start + std::string("X-A: a\0b\r\n\r\n", 13)) == 400);
     CHECK(unit::status_of(start + "X-A: a\rb\r\n\r\n") == 400);
     CHECK(unit::status_of("GET / HTTP/1.1\r\n\r\n") == 400);                        // 1.1 needs Host
     CHECK(unit::status_of("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n") == 400);  // one Host only
-    CHECK(unit::parse_every_way("GET / HTTP/1.0\r\n\r\n").error == 0);             // 1.0 may omit it
+    CHECK(unit::parse_every_way("GET / HTTP/1.0\r\n\r\n").error == 0);              // 1.0 may omit it
 }
 
 TEST_CASE("http: limits on the request line (414), head bytes and field count (431), body (413)", "[http][unit]")
@@ -356,8 +357,8 @@ TEST_CASE("http: responses by Content-Length, chunked, to EOF, HEAD, 1xx, 204 an
     CHECK(p.responses[0].body_until_eof);
     CHECK_FALSE(p.responses[0].keep_alive());
 
-    p = unit::responses_every_way("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nHTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n",
-                                  {"HEAD", "GET"});
+    p = unit::responses_every_way(
+        "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nHTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n", {"HEAD", "GET"});
     REQUIRE(p.responses.size() == 2);
     CHECK(p.responses[0].body.empty());
     CHECK(p.responses[1].status == 404);
@@ -452,9 +453,8 @@ TEST_CASE("url: scheme, host, [::1], port, path, query, errors name what is wron
     CHECK(http::parse_url("http://a:80/x?").target() == "/x?");
     CHECK(http::parse_url("http://a?x=1").target() == "/?x=1");
 
-    for (const char* bad : {"ftp://a/", "a/b", "http://", "http://:80/", "http://a:0/", "http://a:65536/",
-                            "http://a:x/", "http://u:p@a/", "http://[::1/", "http://[zz]/", "http://a b/",
-                            "http://a/b c", "http://a/\x01"}) {
+    for (const char* bad : {"ftp://a/", "a/b", "http://", "http://:80/", "http://a:0/", "http://a:65536/", "http://a:x/",
+                            "http://u:p@a/", "http://[::1/", "http://[zz]/", "http://a b/", "http://a/b c", "http://a/\x01"}) {
         INFO(bad);
         CHECK_THROWS_AS(http::parse_url(bad), http::UrlError);
     }
@@ -747,8 +747,8 @@ TEST_CASE("servers: keep-alive for 1.1 (curl re-uses the connection), close for 
     for (const auto& program : l05::kServers) {
         INFO(program);
         l05::AnyServer s(program, dir.str());
-        auto v = l05::curl({"-v", "-o", "/dev/null", "-o", "/dev/null", "--http1.1", l05::url(s.server.port),
-                            l05::url(s.server.port)});
+        auto v = l05::curl(
+            {"-v", "-o", "/dev/null", "-o", "/dev/null", "--http1.1", l05::url(s.server.port), l05::url(s.server.port)});
         CHECK(v.code == 0);
         CHECK(contains(v.err, "Re-using existing connection"));
         auto ten = l05::curl({"-v", "-o", "/dev/null", "--http1.0", l05::url(s.server.port)});
@@ -823,13 +823,15 @@ TEST_CASE("servers: bad input gets a clear status or a closed connection, the se
         {"huge header", "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(100'000, 'a') + "\r\n\r\n", 431},
         {"10,000 headers", ten_thousand + "\r\n", 431},
         {"huge request line", "GET /" + std::string(20'000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n", 414},
-        {"both Content-Length and chunked", head + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 400},
+        {"both Content-Length and chunked", head + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+         400},
         {"two different Content-Lengths", head + "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", 400},
         {"bad chunk size", head + "Transfer-Encoding: chunked\r\n\r\nxyz\r\n", 400},
         {"body over --max-body", head + "Content-Length: 2000000\r\n\r\n", 413},
         {"HTTP/2.0", "GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505},
         {"unknown method", "BREW / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 501},
-        {"Content-Length shorter than the body (the rest is a bad request)", head + "Content-Length: 1\r\n\r\nXGARBAGE\r\n\r\n", 400},
+        {"Content-Length shorter than the body (the rest is a bad request)", head + "Content-Length: 1\r\n\r\nXGARBAGE\r\n\r\n",
+         400},
     };
     for (const auto& program : l05::kServers) {
         l05::AnyServer s(program, dir.str(), {"--header-timeout", "1"});
@@ -948,8 +950,9 @@ TEST_CASE("servers: IPv6 ::1", "[servers][ipv6]")
     l05::TempDir dir;
     for (const auto& program : l05::kServers) {
         INFO(program);
-        Server s(program, program == "file_server" ? std::vector<std::string>{"--directory", dir.str()}
-                                                         : std::vector<std::string>{}, "::1");
+        Server s(program,
+                 program == "file_server" ? std::vector<std::string>{"--directory", dir.str()} : std::vector<std::string>{},
+                 "::1");
         Conn c(s.port, true);
         REQUIRE(c.send(l05::get("/")));
         CHECK(c.response().status == 200);
@@ -1026,7 +1029,7 @@ TEST_CASE("router_server --naive: one recv() per request, so a request in two wr
     {
         Conn c(s.port);
         REQUIRE(c.send("GET /adm"));
-        s.proc.expect_line("GET /adm");  // its one recv() returned just that
+        s.proc.expect_line("GET /adm");    // its one recv() returned just that
         const auto answer = c.read_all();  // answered and closed before the request was finished
         c.send("in HTTP/1.1\r\nHost: x\r\n\r\n");
         CHECK(answer.starts_with("HTTP/1.1 404 Not Found\r\n"));
@@ -1082,7 +1085,8 @@ TEST_CASE("request_dump_server: prints the request exactly as received and shows
 {
     Server s("request_dump_server");
     s.proc.expect_line("Serving HTTP on 127.0.0.1 port " + P(s.port));
-    const std::string req = "POST /<script>?a=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Odd:   spaced  \r\nContent-Length: 5\r\n\r\nhello";
+    const std::string req =
+        "POST /<script>?a=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Odd:   spaced  \r\nContent-Length: 5\r\n\r\nhello";
     const auto r = l05::ask(s.port, req);
     CHECK(r.status == 200);
     CHECK(contains(r.body, "POST /&lt;script&gt;?a=1 HTTP/1.1\r\n"));
@@ -1130,7 +1134,8 @@ TEST_CASE("file_server: python http.server's command shape, listing, MIME types,
     auto listing = l05::curl({"-i", l05::url(port, "/")});
     CHECK(contains(listing.out, "Content-Type: text/html; charset=utf-8\r\n"));
     CHECK(contains(listing.out, "<title>Directory listing for /</title>"));
-    CHECK(contains(listing.out, "<li><a href=\"a%20%3Cb%3E%26%22c%22%20%C3%BC.txt\">a &lt;b&gt;&amp;&quot;c&quot; ü.txt</a></li>"));
+    CHECK(
+        contains(listing.out, "<li><a href=\"a%20%3Cb%3E%26%22c%22%20%C3%BC.txt\">a &lt;b&gt;&amp;&quot;c&quot; ü.txt</a></li>"));
     CHECK(contains(listing.out, "<li><a href=\"sub/\">sub/</a></li>"));
     CHECK(contains(listing.out, "<li><a href=\"in_link.txt\">in_link.txt@</a></li>"));
     const auto a = listing.out.find(">a &lt;"), big = listing.out.find(">big.bin<"), ten = listing.out.find(">ten.txt<");
@@ -1170,7 +1175,8 @@ TEST_CASE("file_server: python http.server's command shape, listing, MIME types,
     CHECK(contains(l05::curl({"-I", l05::url(custom.port, "/ten.txt")}).out, "Content-Type: text/x-ten\r\n"));
 }
 
-TEST_CASE("file_server: Range (single, suffix, open) → 206, unsatisfiable → 416, If-Modified-Since → 304", "[files][interop][curl]")
+TEST_CASE("file_server: Range (single, suffix, open) → 206, unsatisfiable → 416, If-Modified-Since → 304",
+          "[files][interop][curl]")
 {
     l05::Site site;
     Server s("file_server", {"--directory", site.root.str()});
@@ -1240,7 +1246,8 @@ TEST_CASE("file_server: never serves outside its root (.., %2e%2e, %2f, NUL, abs
     CHECK(l05::ask(s.port, l05::get("/in_link.txt")).body == "abcdefghij");
     CHECK(l05::ask(s.port, l05::get("http://x/ten.txt")).body == "abcdefghij");
     CHECK(l05::ask(s.port, l05::get("/ten.txt?a=../../x")).body == "abcdefghij");
-    auto curl_attempt = l05::curl({"--path-as-is", "-o", "/dev/null", "-w", "%{http_code}", l05::url(s.port, "/../" + out + "/secret.txt")});
+    auto curl_attempt = l05::curl(
+        {"--path-as-is", "-o", "/dev/null", "-w", "%{http_code}", l05::url(s.port, "/../" + out + "/secret.txt")});
     CHECK(curl_attempt.out == "400");
 }
 
@@ -1342,7 +1349,8 @@ TEST_CASE("http_get: -X, -d, --data-binary @FILE, -H, -G --data-urlencode, -o, a
 {
     Server s("request_dump_server");
     l05::TempDir dir;
-    auto put = l05::http_get({"-X", "PUT", "-d", "a=1", "-d", "b=2", "-H", "X-Test: yes", "-H", "User-Agent:", l05::url(s.port, "/p")});
+    auto put = l05::http_get(
+        {"-X", "PUT", "-d", "a=1", "-d", "b=2", "-H", "X-Test: yes", "-H", "User-Agent:", l05::url(s.port, "/p")});
     CHECK(put.code == 0);
     CHECK(contains(put.out, "PUT /p HTTP/1.1\r\n"));
     CHECK(contains(put.out, "X-Test: yes\r\n"));
@@ -1459,14 +1467,15 @@ TEST_CASE("http_get: https through OpenSSL against openssl s_server: --cacert, v
 {
     l05::TempDir dir;
     const auto key = (dir.path / "key.pem").string(), cert = (dir.path / "cert.pem").string();
-    auto gen = run({tool("openssl"), "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
-                    "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"},
+    auto gen = run({tool("openssl"), "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"},
                    {}, 60s);
     REQUIRE(gen.code == 0);
     dir.file("hello.txt", "over TLS");
     const auto port = free_port();
-    Process tls({"/bin/sh", "-c", "cd '" + dir.str() + "' && exec openssl s_server -quiet -accept 127.0.0.1:" + P(port) +
-                                      " -cert cert.pem -key key.pem -WWW"});
+    Process tls({"/bin/sh", "-c",
+                 "cd '" + dir.str() + "' && exec openssl s_server -quiet -accept 127.0.0.1:" + P(port) +
+                     " -cert cert.pem -key key.pem -WWW"});
     wait_listening(port);
     const std::string u = "https://127.0.0.1:" + P(port) + "/hello.txt";
     auto ok = l05::http_get({"--cacert", cert, u});
@@ -1593,8 +1602,9 @@ TEST_CASE("xmlrpc: calls and responses encode and decode every type, faults, bad
     using xmlrpc::Value;
     Value s = Value::structure();
     s.add_member("k", Value::array({Value::integer(-7), Value::nil()}));
-    const xmlrpc::Call call{"echo", {Value::integer(3), Value::boolean(true), Value::string("строка <&>"), Value::dbl(3.0),
-                                     Value::datetime("20261201T10:00:00"), Value::base64(std::string("\0\xffhi", 4)), s}};
+    const xmlrpc::Call call{"echo",
+                            {Value::integer(3), Value::boolean(true), Value::string("строка <&>"), Value::dbl(3.0),
+                             Value::datetime("20261201T10:00:00"), Value::base64(std::string("\0\xffhi", 4)), s}};
     const auto back = xmlrpc::parse_call(xmlrpc::encode_call(call));
     REQUIRE(back.params.size() == call.params.size());
     std::string printed;
@@ -1607,19 +1617,24 @@ TEST_CASE("xmlrpc: calls and responses encode and decode every type, faults, bad
     CHECK(f.fault_code == 4);
     CHECK(f.fault_string == "too many");
     // Python's own encodings: untyped string, i4, base64 with line breaks.
-    const auto py = xmlrpc::parse_call("<?xml version='1.0'?>\n<methodCall>\n<methodName>m</methodName>\n<params>\n"
-                                       "<param>\n<value>plain</value>\n</param>\n<param>\n<value><i4>-2147483648</i4></value>\n</param>\n"
-                                       "<param>\n<value><base64>\naGVs\nbG8=\n</base64></value>\n</param>\n</params>\n</methodCall>\n");
+    const auto py = xmlrpc::parse_call(
+        "<?xml version='1.0'?>\n<methodCall>\n<methodName>m</methodName>\n<params>\n"
+        "<param>\n<value>plain</value>\n</param>\n<param>\n<value><i4>-2147483648</i4></value>\n</param>\n"
+        "<param>\n<value><base64>\naGVs\nbG8=\n</base64></value>\n</param>\n</params>\n</methodCall>\n");
     REQUIRE(py.params.size() == 3);
     CHECK(py.params[0].s == "plain");
     CHECK(py.params[1].i == -2147483648LL);
     CHECK(py.params[2].s == "hello");
-    for (const std::string bad : {"", "<methodCall>", "<methodCall><methodName>m</methodName><params><param><value><int>2147483648</int></value></param></params></methodCall>",
-                                  "<methodCall><methodName>m</methodName><params><param><value><boolean>2</boolean></value></param></params></methodCall>",
-                                  "<methodCall><methodName>m</methodName><params><param><value><double>x</double></value></param></params></methodCall>",
-                                  "<methodCall><methodName>m</methodName><params><param><value><base64>a</base64></value></param></params></methodCall>",
-                                  "<methodCall><methodName>m</methodName><params><param><value><blob/></value></param></params></methodCall>",
-                                  "<other/>"}) {
+    for (const std::string bad :
+         {"", "<methodCall>",
+          "<methodCall><methodName>m</methodName><params><param><value><int>2147483648</int></value></param></params></"
+          "methodCall>",
+          "<methodCall><methodName>m</methodName><params><param><value><boolean>2</boolean></value></param></params></"
+          "methodCall>",
+          "<methodCall><methodName>m</methodName><params><param><value><double>x</double></value></param></params></methodCall>",
+          "<methodCall><methodName>m</methodName><params><param><value><base64>a</base64></value></param></params></methodCall>",
+          "<methodCall><methodName>m</methodName><params><param><value><blob/></value></param></params></methodCall>",
+          "<other/>"}) {
         INFO(bad);
         CHECK_THROWS_AS(xmlrpc::parse_call(bad), xmlrpc::Error);
     }
@@ -1672,8 +1687,7 @@ struct PythonXmlRpcServer {
 
 }  // namespace l05
 
-TEST_CASE("xmlrpc_server: the lecture's pair — Listening on port 8000..., 3 is even: False, 100 is even: True",
-          "[xmlrpc]")
+TEST_CASE("xmlrpc_server: the lecture's pair — Listening on port 8000..., 3 is even: False, 100 is even: True", "[xmlrpc]")
 {
     Server s("xmlrpc_server");
     s.proc.expect_line("Listening on port " + P(s.port) + "...");
@@ -1724,27 +1738,28 @@ TEST_CASE("xmlrpc_server: python3's xmlrpc.client — every type round-trips, in
         {P(s.port)});
     CHECK(py.code == 0);
     CHECK(py.err == "");
-    CHECK(py.out == "False True False False\n"
-                    "round-trip int True\nround-trip int True\nround-trip boolean True\nround-trip boolean True\n"
-                    "round-trip string True\nround-trip string True\nround-trip double True\nround-trip double True\n"
-                    "round-trip double True\nround-trip dateTime.iso8601 True\nround-trip base64 True\n"
-                    "round-trip array True\nround-trip array True\nround-trip struct True\nround-trip struct True\n"
-                    "round-trip nil True\n"
-                    "5 2.5 aб [1, 2]\n"
-                    "['add', 'echo', 'is_even', 'now', 'system.listMethods', 'system.methodHelp', 'system.methodSignature', "
-                    "'system.multicall', 'type_of']\n"
-                    "Returns True if n is even, False otherwise (lecture 001).\n"
-                    "'' signatures not supported\n"
-                    "True\n"
-                    "[[True], {'faultCode': 1, 'faultString': '<class \\'Exception\\'>:method \"nope\" is not supported'}, [3], "
-                    "{'faultCode': 1, 'faultString': \"<class 'TypeError'>:is_even() missing 1 required positional argument: 'n'\"}]\n"
-                    "1 <class 'Exception'>:method \"nope\" is not supported\n"
-                    "1 <class 'TypeError'>:is_even() missing 1 required positional argument: 'n'\n"
-                    "1 <class 'TypeError'>:is_even() takes 1 positional argument but 2 were given\n"
-                    "1 <class 'TypeError'>:not all arguments converted during string formatting\n"
-                    "1 <class 'TypeError'>:unsupported operand type(s) for %: 'list' and 'int'\n"
-                    "1 <class 'OverflowError'>:int exceeds XML-RPC limits\n"
-                    "1 <class 'TypeError'>:unsupported operand type(s) for +: 'int' and 'str'\n");
+    CHECK(py.out ==
+          "False True False False\n"
+          "round-trip int True\nround-trip int True\nround-trip boolean True\nround-trip boolean True\n"
+          "round-trip string True\nround-trip string True\nround-trip double True\nround-trip double True\n"
+          "round-trip double True\nround-trip dateTime.iso8601 True\nround-trip base64 True\n"
+          "round-trip array True\nround-trip array True\nround-trip struct True\nround-trip struct True\n"
+          "round-trip nil True\n"
+          "5 2.5 aб [1, 2]\n"
+          "['add', 'echo', 'is_even', 'now', 'system.listMethods', 'system.methodHelp', 'system.methodSignature', "
+          "'system.multicall', 'type_of']\n"
+          "Returns True if n is even, False otherwise (lecture 001).\n"
+          "'' signatures not supported\n"
+          "True\n"
+          "[[True], {'faultCode': 1, 'faultString': '<class \\'Exception\\'>:method \"nope\" is not supported'}, [3], "
+          "{'faultCode': 1, 'faultString': \"<class 'TypeError'>:is_even() missing 1 required positional argument: 'n'\"}]\n"
+          "1 <class 'Exception'>:method \"nope\" is not supported\n"
+          "1 <class 'TypeError'>:is_even() missing 1 required positional argument: 'n'\n"
+          "1 <class 'TypeError'>:is_even() takes 1 positional argument but 2 were given\n"
+          "1 <class 'TypeError'>:not all arguments converted during string formatting\n"
+          "1 <class 'TypeError'>:unsupported operand type(s) for %: 'list' and 'int'\n"
+          "1 <class 'OverflowError'>:int exceeds XML-RPC limits\n"
+          "1 <class 'TypeError'>:unsupported operand type(s) for +: 'int' and 'str'\n");
     s.stop();
 }
 
@@ -1766,12 +1781,14 @@ TEST_CASE("xmlrpc_client: against python3's SimpleXMLRPCServer — the lecture's
     CHECK(run({bin("xmlrpc_client"), url, "echo", "base64:hi\x01"}).out == "b'hi\\x01'\n");
     CHECK(run({bin("xmlrpc_client"), url, "is_even", "--", "-4"}).out == "True\n");
     auto methods = run({bin("xmlrpc_client"), url, "system.listMethods"});
-    CHECK(methods.out == "['echo', 'is_even', 'system.listMethods', 'system.methodHelp', 'system.methodSignature', "
-                         "'system.multicall']\n");
+    CHECK(methods.out ==
+          "['echo', 'is_even', 'system.listMethods', 'system.methodHelp', 'system.methodSignature', "
+          "'system.multicall']\n");
     auto multi = run({bin("xmlrpc_client"), url, "system.multicall",
                       R"([{"methodName": "is_even", "params": [7]}, {"methodName": "nope", "params": []}])"});
     CHECK(multi.code == 0);
-    CHECK(multi.out == "[[False], {'faultCode': 1, 'faultString': '<class \\'Exception\\'>:method \"nope\" is not supported'}]\n");
+    CHECK(multi.out ==
+          "[[False], {'faultCode': 1, 'faultString': '<class \\'Exception\\'>:method \"nope\" is not supported'}]\n");
     auto fault = run({bin("xmlrpc_client"), url, "nope", "1"});
     CHECK(fault.code == 1);
     CHECK(fault.out == "");
@@ -1838,16 +1855,18 @@ TEST_CASE("xmlrpc_server: --help, usage errors exit 2, busy port exits 1, SIGINT
         }
 }
 
-TEST_CASE("xmlrpc_server: bad input — malformed and deep XML are faults, huge bodies 413, lying lengths and slowloris 408,"
-          " GET 501, other paths 404, it keeps serving, no descriptor leaks",
-          "[xmlrpc][bad-input]")
+TEST_CASE(
+    "xmlrpc_server: bad input — malformed and deep XML are faults, huge bodies 413, lying lengths and slowloris 408,"
+    " GET 501, other paths 404, it keeps serving, no descriptor leaks",
+    "[xmlrpc][bad-input]")
 {
     Server s("xmlrpc_server", {"--header-timeout", "1", "--max-body", "300000"});
     const pid_t pid = s.proc.pid();
     const int fds_before = open_fd_count(pid);
     auto post = [](const std::string& body, const std::string& path = "/") {
-        return "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: " + std::to_string(body.size()) +
-               "\r\n\r\n" + body;
+        return "POST " + path +
+               " HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
+               body;
     };
     const std::string good = xmlrpc::encode_call({"is_even", {xmlrpc::Value::integer(8)}});
     Conn bystander(s.port);
@@ -1874,7 +1893,8 @@ TEST_CASE("xmlrpc_server: bad input — malformed and deep XML are faults, huge 
         {"XML but not a call", "<methodResponse/>", "no <methodCall> element"},
         {"empty body", "", "malformed XML"},
         {"5,000 nested arrays", deep, "XML nested deeper than 100 levels"},
-        {"a bad int", "<methodCall><methodName>is_even</methodName><params><param><value><int>1x</int></value></param></params></methodCall>",
+        {"a bad int",
+         "<methodCall><methodName>is_even</methodName><params><param><value><int>1x</int></value></param></params></methodCall>",
          "bad <int> value '1x'"},
     };
     for (const auto& c : faults) {
@@ -1961,9 +1981,10 @@ std::string field(const http::Response& r, const std::string& name)
 
 }  // namespace l05
 
-TEST_CASE("rest_server: the notes API — 201 + Location, 200, 204, 404, 405 with Allow, 409, 415, 400, query parameters,"
-          " HEAD, OPTIONS",
-          "[rest]")
+TEST_CASE(
+    "rest_server: the notes API — 201 + Location, 200, 204, 404, 405 with Allow, 409, 415, 400, query parameters,"
+    " HEAD, OPTIONS",
+    "[rest]")
 {
     Server s("rest_server");
     s.proc.expect_line(" * Running on http://127.0.0.1:" + P(s.port));
@@ -1984,9 +2005,12 @@ TEST_CASE("rest_server: the notes API — 201 + Location, 200, 204, 404, 405 wit
     auto cyr = l05::rest(s.port, "GET", "/notes?filter=%D0%BC%D0%BE%D0%BB");
     CHECK(contains(cyr.body, "\"total\":1"));
     auto page = l05::rest(s.port, "GET", "/notes?limit=1&offset=1");
-    CHECK(page.body == "{\"limit\":1,\"notes\":[{\"id\":2,\"tags\":[],\"text\":\"milk too\",\"title\":\"second\"}],\"offset\":1,\"total\":3}\n");
+    CHECK(
+        page.body ==
+        "{\"limit\":1,\"notes\":[{\"id\":2,\"tags\":[],\"text\":\"milk too\",\"title\":\"second\"}],\"offset\":1,\"total\":3}\n");
     CHECK(l05::rest(s.port, "GET", "/notes?limit=0").status == 400);
-    CHECK(l05::rest(s.port, "GET", "/notes?limit=x").body == "{\"error\":\"limit must be a whole number from 1 to 1000, not 'x'\"}\n");
+    CHECK(l05::rest(s.port, "GET", "/notes?limit=x").body ==
+          "{\"error\":\"limit must be a whole number from 1 to 1000, not 'x'\"}\n");
     CHECK(l05::rest(s.port, "GET", "/notes?color=red").status == 400);
     CHECK(l05::rest(s.port, "GET", "/notes/1").status == 200);
     auto head = l05::rest(s.port, "HEAD", "/notes/1");
@@ -2000,7 +2024,8 @@ TEST_CASE("rest_server: the notes API — 201 + Location, 200, 204, 404, 405 wit
     CHECK(put_new.status == 201);
     CHECK(l05::field(put_new, "Location") == "/notes/10");
     CHECK(l05::rest(s.port, "PUT", "/notes/10", R"({"title": "ten"})").status == 200);  // idempotent
-    auto patch = l05::rest(s.port, "PATCH", "/notes/1", R"({"tags": ["a", "b"]})", "Content-Type: application/merge-patch+json\r\n");
+    auto patch = l05::rest(s.port, "PATCH", "/notes/1", R"({"tags": ["a", "b"]})",
+                           "Content-Type: application/merge-patch+json\r\n");
     CHECK(patch.status == 200);
     CHECK(patch.body == "{\"id\":1,\"tags\":[\"a\",\"b\"],\"text\":\"\",\"title\":\"Купить хлеб\"}\n");
     CHECK(l05::rest(s.port, "PATCH", "/notes/99", R"({"text": "x"})").status == 404);
@@ -2035,8 +2060,8 @@ TEST_CASE("rest_server: the notes API — 201 + Location, 200, 204, 404, 405 wit
     CHECK(l05::field(options, "Allow") == "GET, HEAD, PUT, PATCH, DELETE, OPTIONS");
     CHECK(l05::field(l05::rest(s.port, "POST", "/notes/2", "{}"), "Allow") == "GET, HEAD, PUT, PATCH, DELETE, OPTIONS");
     // curl, as a real peer, sees the same.
-    auto c = l05::curl({"-i", "-X", "POST", "-H", "Content-Type: application/json", "-d", R"({"title": "curl"})",
-                        l05::url(s.port, "/notes")});
+    auto c = l05::curl(
+        {"-i", "-X", "POST", "-H", "Content-Type: application/json", "-d", R"({"title": "curl"})", l05::url(s.port, "/notes")});
     CHECK(c.code == 0);
     CHECK(c.out.starts_with("HTTP/1.1 201 Created\r\n"));
     CHECK(contains(c.out, "Location: /notes/11\r\n"));
@@ -2064,9 +2089,10 @@ TEST_CASE("rest_server: the lecture's Flask routes — /user/<username> escaped,
     CHECK(l05::field(post, "Allow") == "GET, HEAD, OPTIONS");
 }
 
-TEST_CASE("rest_server: CORS — allowed and refused origins, preflight fields, Vary, '*', null only when listed, credentials,"
-          " --max-age",
-          "[rest][cors]")
+TEST_CASE(
+    "rest_server: CORS — allowed and refused origins, preflight fields, Vary, '*', null only when listed, credentials,"
+    " --max-age",
+    "[rest][cors]")
 {
     const std::string a = "http://127.0.0.1:8001", b = "http://evil.test";
     const std::string pre = "Access-Control-Request-Method: PUT\r\nAccess-Control-Request-Headers: content-type\r\n";
@@ -2084,10 +2110,12 @@ TEST_CASE("rest_server: CORS — allowed and refused origins, preflight fields, 
         CHECK(refused.status == 204);
         CHECK_FALSE(refused.headers.has("Access-Control-Allow-Origin"));
         CHECK_FALSE(refused.headers.has("Access-Control-Allow-Methods"));
-        auto bad_header = l05::rest(s.port, "OPTIONS", "/notes/1", "",
-                                    "Origin: " + a + "\r\nAccess-Control-Request-Method: PUT\r\nAccess-Control-Request-Headers: x-secret\r\n");
+        auto bad_header = l05::rest(
+            s.port, "OPTIONS", "/notes/1", "",
+            "Origin: " + a + "\r\nAccess-Control-Request-Method: PUT\r\nAccess-Control-Request-Headers: x-secret\r\n");
         CHECK_FALSE(bad_header.headers.has("Access-Control-Allow-Origin"));
-        auto bad_method = l05::rest(s.port, "OPTIONS", "/notes/1", "", "Origin: " + a + "\r\nAccess-Control-Request-Method: TRACE\r\n");
+        auto bad_method = l05::rest(s.port, "OPTIONS", "/notes/1", "",
+                                    "Origin: " + a + "\r\nAccess-Control-Request-Method: TRACE\r\n");
         CHECK_FALSE(bad_method.headers.has("Access-Control-Allow-Origin"));
         auto get = l05::rest(s.port, "GET", "/notes", "", "Origin: " + a + "\r\n");
         CHECK(l05::field(get, "Access-Control-Allow-Origin") == a);
@@ -2107,7 +2135,8 @@ TEST_CASE("rest_server: CORS — allowed and refused origins, preflight fields, 
         CHECK_FALSE(any.headers.has("Vary"));  // the same answer for every origin
         auto null = l05::rest(s.port, "GET", "/notes", "", "Origin: null\r\n");
         CHECK_FALSE(null.headers.has("Access-Control-Allow-Origin"));  // null is not "any origin"
-        CHECK(l05::field(l05::rest(s.port, "OPTIONS", "/notes", "", "Origin: " + b + "\r\n" + pre), "Access-Control-Max-Age") == "600");
+        CHECK(l05::field(l05::rest(s.port, "OPTIONS", "/notes", "", "Origin: " + b + "\r\n" + pre), "Access-Control-Max-Age") ==
+              "600");
     }
     {
         Server s("rest_server", {"--allow-origin", a, "--allow-credentials"});
@@ -2130,26 +2159,28 @@ TEST_CASE("rest_server: CORS — allowed and refused origins, preflight fields, 
     CHECK(run({bin("rest_server"), "--max-age", "-1"}).code == 2);
 }
 
-TEST_CASE("rest_client: every method against rest_server, each exchange printed, --origin shows the preflight",
-          "[rest][interop]")
+TEST_CASE("rest_client: every method against rest_server, each exchange printed, --origin shows the preflight", "[rest][interop]")
 {
     const std::string origin = "http://127.0.0.1:8001";
     Server s("rest_server", {"--allow-origin", origin});
     auto walk = client("rest_client", s.port);
     CHECK(walk.code == 0);
     CHECK(walk.err == "");
-    CHECK(walk.out.starts_with("> OPTIONS /notes HTTP/1.1\n< HTTP/1.1 204 No Content   (2xx success)\n"
-                               "< Allow: GET, HEAD, POST, OPTIONS\n< Vary: Origin\n\n"
-                               "> POST /notes HTTP/1.1\n> Content-Type: application/json\n"
-                               "{\"tags\":[\"дом\"],\"text\":\"2 литра\",\"title\":\"Купить молоко\"}\n"
-                               "< HTTP/1.1 201 Created   (2xx success)\n< Location: /notes/1\n< Vary: Origin\n"
-                               "{\n  \"id\": 1,\n  \"tags\": [\n    \"дом\"\n  ],\n  \"text\": \"2 литра\",\n  \"title\": \"Купить молоко\"\n}\n\n"
-                               "> GET /notes/1 HTTP/1.1\n< HTTP/1.1 200 OK   (2xx success)\n"));
-    for (const char* line : {"> PUT /notes/1 HTTP/1.1\n", "> PATCH /notes/1 HTTP/1.1\n",
-                             "> GET /notes?filter=%D0%BC%D0%BE%D0%BB%D0%BE%D0%BA%D0%BE&limit=10&offset=0 HTTP/1.1\n",
-                             "< X-Total-Count: 1\n", "> HEAD /notes/1 HTTP/1.1\n", "< HTTP/1.1 409 Conflict   (4xx client error)\n",
-                             "\"error\": \"the title is taken by /notes/1\"", "> DELETE /notes/1 HTTP/1.1\n< HTTP/1.1 204 No Content   (2xx success)\n< Vary: Origin\n\n",
-                             "< HTTP/1.1 404 Not Found   (4xx client error)\n< Vary: Origin\n{\n  \"error\": \"no note /notes/1\"\n}\n\n"})
+    CHECK(walk.out.starts_with(
+        "> OPTIONS /notes HTTP/1.1\n< HTTP/1.1 204 No Content   (2xx success)\n"
+        "< Allow: GET, HEAD, POST, OPTIONS\n< Vary: Origin\n\n"
+        "> POST /notes HTTP/1.1\n> Content-Type: application/json\n"
+        "{\"tags\":[\"дом\"],\"text\":\"2 литра\",\"title\":\"Купить молоко\"}\n"
+        "< HTTP/1.1 201 Created   (2xx success)\n< Location: /notes/1\n< Vary: Origin\n"
+        "{\n  \"id\": 1,\n  \"tags\": [\n    \"дом\"\n  ],\n  \"text\": \"2 литра\",\n  \"title\": \"Купить молоко\"\n}\n\n"
+        "> GET /notes/1 HTTP/1.1\n< HTTP/1.1 200 OK   (2xx success)\n"));
+    for (const char* line :
+         {"> PUT /notes/1 HTTP/1.1\n", "> PATCH /notes/1 HTTP/1.1\n",
+          "> GET /notes?filter=%D0%BC%D0%BE%D0%BB%D0%BE%D0%BA%D0%BE&limit=10&offset=0 HTTP/1.1\n", "< X-Total-Count: 1\n",
+          "> HEAD /notes/1 HTTP/1.1\n", "< HTTP/1.1 409 Conflict   (4xx client error)\n",
+          "\"error\": \"the title is taken by /notes/1\"",
+          "> DELETE /notes/1 HTTP/1.1\n< HTTP/1.1 204 No Content   (2xx success)\n< Vary: Origin\n\n",
+          "< HTTP/1.1 404 Not Found   (4xx client error)\n< Vary: Origin\n{\n  \"error\": \"no note /notes/1\"\n}\n\n"})
         CHECK(contains(walk.out, line));
     CHECK_FALSE(contains(walk.out, "Origin: "));
     CHECK(walk.out.ends_with("{\n  \"error\": \"no note /notes/1\"\n}\n\n"));
@@ -2161,7 +2192,9 @@ TEST_CASE("rest_client: every method against rest_server, each exchange printed,
                                "< HTTP/1.1 204 No Content   (2xx success)\n"
                                "< Allow: GET, HEAD, PUT, PATCH, DELETE, OPTIONS\n"
                                "< Vary: Origin, Access-Control-Request-Method, Access-Control-Request-Headers\n"
-                               "< Access-Control-Allow-Origin: " + origin + "\n"
+                               "< Access-Control-Allow-Origin: " +
+                               origin +
+                               "\n"
                                "< Access-Control-Allow-Methods: GET, HEAD, POST, PUT, PATCH, DELETE\n"
                                "< Access-Control-Allow-Headers: Content-Type\n< Access-Control-Max-Age: 600\n\n"));
     CHECK(contains(cors.out, "< Access-Control-Expose-Headers: Location, X-Total-Count\n"));
@@ -2203,9 +2236,10 @@ TEST_CASE("rest_client: a server that breaks the API, a refused port and a silen
     CHECK(run({bin("rest_client"), "--origin"}).code == 2);
 }
 
-TEST_CASE("rest_server: bad input — malformed, deeply nested and huge JSON, lying lengths, slowloris, it keeps serving,"
-          " no descriptor leaks; SIGINT/SIGTERM, busy port",
-          "[rest][bad-input][signals]")
+TEST_CASE(
+    "rest_server: bad input — malformed, deeply nested and huge JSON, lying lengths, slowloris, it keeps serving,"
+    " no descriptor leaks; SIGINT/SIGTERM, busy port",
+    "[rest][bad-input][signals]")
 {
     Server s("rest_server", {"--header-timeout", "1", "--max-body", "100000"});
     const pid_t pid = s.proc.pid();
@@ -2243,7 +2277,8 @@ TEST_CASE("rest_server: bad input — malformed, deeply nested and huge JSON, ly
     {
         INFO("Content-Length longer than the body: 408");
         Conn liar(s.port);
-        REQUIRE(liar.send("POST /notes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{\"ti"));
+        REQUIRE(
+            liar.send("POST /notes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{\"ti"));
         CHECK(liar.read_all().starts_with("HTTP/1.1 408 "));
         still_serving();
     }
@@ -2306,12 +2341,14 @@ TEST_CASE("chromium: CORS — a page from an allowed origin reads rest_server's 
     Server api("rest_server", {"--allow-origin", allowed_origin});
     site.file("index.html",
               "<!DOCTYPE html><html><body><p id=\"result\">pending</p><script>\n"
-              "fetch('http://127.0.0.1:" + P(api.port) + "/notes', {method: 'POST', headers: {'Content-Type': 'application/json'},\n"
-              "      body: JSON.stringify({title: 'from ' + location.origin})})\n"
-              "  .then(r => r.json().then(j => { document.getElementById('result').textContent =\n"
-              "         'allowed ' + r.status + ' ' + r.headers.get('Location') + ' ' + j.title; }))\n"
-              "  .catch(e => { document.getElementById('result').textContent = 'blocked ' + e.name; });\n"
-              "</script></body></html>\n");
+              "fetch('http://127.0.0.1:" +
+                  P(api.port) +
+                  "/notes', {method: 'POST', headers: {'Content-Type': 'application/json'},\n"
+                  "      body: JSON.stringify({title: 'from ' + location.origin})})\n"
+                  "  .then(r => r.json().then(j => { document.getElementById('result').textContent =\n"
+                  "         'allowed ' + r.status + ' ' + r.headers.get('Location') + ' ' + j.title; }))\n"
+                  "  .catch(e => { document.getElementById('result').textContent = 'blocked ' + e.name; });\n"
+                  "</script></body></html>\n");
     auto dom = [&](std::uint16_t port) {
         l05::TempDir profile;
         return run({l05::chromium_binary(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -2352,7 +2389,8 @@ TEST_CASE("smtp: replies whole and in pieces, multi-line, bounded, messages as M
     CHECK(x.params("AUTH") == std::vector<std::string>{"LOGIN", "PLAIN"});
     CHECK(p.next()->code == 354);
     CHECK_FALSE(p.next());
-    for (const std::string& bad : std::vector<std::string>{"250-a\r\n251 b\r\n", "hello\r\n", "2500 x\r\n", "650 x\r\n", std::string(3000, '2')}) {
+    for (const std::string& bad :
+         std::vector<std::string>{"250-a\r\n251 b\r\n", "hello\r\n", "2500 x\r\n", "650 x\r\n", std::string(3000, '2')}) {
         smtp::ReplyParser q;
         q.feed(bad);
         CHECK_THROWS_AS(q.next(), smtp::Error);
@@ -2430,9 +2468,10 @@ Result smtp_send(std::uint16_t port, std::vector<std::string> args, std::vector<
 
 }  // namespace l05
 
-TEST_CASE("smtp_send: plain SMTP to aiosmtpd — several recipients, a Cyrillic subject and body intact, a line starting"
-          " with a dot, MIMEText's fields",
-          "[smtp][interop]")
+TEST_CASE(
+    "smtp_send: plain SMTP to aiosmtpd — several recipients, a Cyrillic subject and body intact, a line starting"
+    " with a dot, MIMEText's fields",
+    "[smtp][interop]")
 {
     const std::string py = l05::aiosmtpd_python();
     if (py.empty()) {
@@ -2440,8 +2479,8 @@ TEST_CASE("smtp_send: plain SMTP to aiosmtpd — several recipients, a Cyrillic 
         return;
     }
     l05::SmtpPeer peer(py, {});
-    auto r = l05::smtp_send(peer.port, {"--to", "b@example.org", "--to", "c@example.org", "--subject", "Тема письма",
-                                        "--body", "Привет!\n.строка с точкой\n..две\nend"});
+    auto r = l05::smtp_send(peer.port, {"--to", "b@example.org", "--to", "c@example.org", "--subject", "Тема письма", "--body",
+                                        "Привет!\n.строка с точкой\n..две\nend"});
     CHECK(r.code == 0);
     CHECK(r.err == "");
     CHECK(r.out == "Message accepted for b@example.org, c@example.org: 250 OK: queued\n");
@@ -2467,9 +2506,10 @@ TEST_CASE("smtp_send: plain SMTP to aiosmtpd — several recipients, a Cyrillic 
     CHECK(contains(second, "\"body\": \"Hello!\\n\""));
 }
 
-TEST_CASE("smtp_send: STARTTLS and implicit TLS (--ssl) with AUTH PLAIN and LOGIN, the password from the environment or"
-          " a file, masked in --trace",
-          "[smtp][interop][tls]")
+TEST_CASE(
+    "smtp_send: STARTTLS and implicit TLS (--ssl) with AUTH PLAIN and LOGIN, the password from the environment or"
+    " a file, masked in --trace",
+    "[smtp][interop][tls]")
 {
     const std::string py = l05::aiosmtpd_python();
     if (py.empty()) {
@@ -2479,9 +2519,9 @@ TEST_CASE("smtp_send: STARTTLS and implicit TLS (--ssl) with AUTH PLAIN and LOGI
     l05::TestCert c;
     {
         l05::SmtpPeer peer(py, {"--cert", c.cert, "--key", c.key, "--auth", "orlov:s3cret"});
-        auto r = l05::smtp_send(peer.port, {"--to", "b@example.org", "--body", "over STARTTLS", "--cacert", c.cert, "--user",
-                                            "orlov", "--trace"},
-                                {"SMTP_PASSWORD=s3cret"});
+        auto r = l05::smtp_send(
+            peer.port, {"--to", "b@example.org", "--body", "over STARTTLS", "--cacert", c.cert, "--user", "orlov", "--trace"},
+            {"SMTP_PASSWORD=s3cret"});
         CHECK(r.code == 0);
         CHECK(contains(r.err, "S: 250-STARTTLS\n"));
         CHECK(contains(r.err, "C: STARTTLS\nsend("));
@@ -2493,9 +2533,9 @@ TEST_CASE("smtp_send: STARTTLS and implicit TLS (--ssl) with AUTH PLAIN and LOGI
         CHECK(contains(got, "\"tls\": true"));
         CHECK(contains(got, "\"authenticated\": true"));
         // --password-env names another variable; a wrong password is refused with the server's words.
-        auto other = l05::smtp_send(peer.port, {"--to", "b@example.org", "--body", "x", "--cacert", c.cert, "--user", "orlov",
-                                                "--password-env", "MY_PW"},
-                                    {"MY_PW=s3cret"});
+        auto other = l05::smtp_send(
+            peer.port, {"--to", "b@example.org", "--body", "x", "--cacert", c.cert, "--user", "orlov", "--password-env", "MY_PW"},
+            {"MY_PW=s3cret"});
         CHECK(other.code == 0);
         peer.next_message();
         auto wrong = l05::smtp_send(peer.port, {"--to", "b@example.org", "--body", "x", "--cacert", c.cert, "--user", "orlov"},
@@ -2531,8 +2571,9 @@ TEST_CASE("smtp_send: STARTTLS and implicit TLS (--ssl) with AUTH PLAIN and LOGI
     }
     {
         l05::SmtpPeer peer(py, {"--cert", c.cert, "--key", c.key, "--implicit", "--auth", "orlov:s3cret"});
-        auto r = l05::smtp_send(peer.port, {"--ssl", "--to", "b@example.org", "--subject", "SMTP_SSL", "--body", "Привет по TLS",
-                                            "--cacert", c.cert, "--user", "orlov", "--trace"},
+        auto r = l05::smtp_send(peer.port,
+                                {"--ssl", "--to", "b@example.org", "--subject", "SMTP_SSL", "--body", "Привет по TLS", "--cacert",
+                                 c.cert, "--user", "orlov", "--trace"},
                                 {"SMTP_PASSWORD=s3cret"});
         CHECK(r.code == 0);
         CHECK_FALSE(contains(r.err, "STARTTLS"));
@@ -2553,9 +2594,10 @@ TEST_CASE("smtp_send: STARTTLS and implicit TLS (--ssl) with AUTH PLAIN and LOGI
     }
 }
 
-TEST_CASE("smtp_send: a refused recipient, an old server (HELO, no 8BITMIME: base64), a silent server, a refused port,"
-          " usage errors",
-          "[smtp][timeouts]")
+TEST_CASE(
+    "smtp_send: a refused recipient, an old server (HELO, no 8BITMIME: base64), a silent server, a refused port,"
+    " usage errors",
+    "[smtp][timeouts]")
 {
     const std::string py = l05::aiosmtpd_python();
     if (!py.empty()) {
@@ -2563,8 +2605,9 @@ TEST_CASE("smtp_send: a refused recipient, an old server (HELO, no 8BITMIME: bas
         auto r = l05::smtp_send(peer.port, {"--to", "ok@example.org", "--to", "b@example.org", "--body", "x"});
         CHECK(r.code == 1);
         CHECK(r.out == "");
-        CHECK(r.err == "smtp_send: RCPT TO <b@example.org> refused: 550 5.1.1 <b@example.org>: Recipient address rejected: "
-                       "User unknown\nsmtp_send: nothing was sent\n");
+        CHECK(r.err ==
+              "smtp_send: RCPT TO <b@example.org> refused: 550 5.1.1 <b@example.org>: Recipient address rejected: "
+              "User unknown\nsmtp_send: nothing was sent\n");
     }
     // An old server, scripted: a two-line greeting, 502 to EHLO, HELO works, no extensions at all.
     const auto port = free_port();
@@ -2614,9 +2657,9 @@ TEST_CASE("smtp_send: a refused recipient, an old server (HELO, no 8BITMIME: bas
 
     CHECK(run({bin("smtp_send"), "--help"}).code == 0);
     for (const std::vector<std::string>& bad : {
-             std::vector<std::string>{"--to", "b@example.org", "--body", "x"},                       // no --from
-             std::vector<std::string>{"--from", "a@x.org", "--to", "b@example.org"},                // no body
-             std::vector<std::string>{"--from", "a@x.org", "--to", "b", "--body", "x"},            // not an address
+             std::vector<std::string>{"--to", "b@example.org", "--body", "x"},           // no --from
+             std::vector<std::string>{"--from", "a@x.org", "--to", "b@example.org"},     // no body
+             std::vector<std::string>{"--from", "a@x.org", "--to", "b", "--body", "x"},  // not an address
              std::vector<std::string>{"--from", "a@x.org", "--to", "b@x.org", "--body", "x", "--starttls", "maybe"},
              std::vector<std::string>{"--from", "a@x.org", "--to", "b@x.org", "--body", "x", "--server", "h:0"},
              std::vector<std::string>{"--from", "a@x.org", "--to", "b@x.org", "--body", "x", "--user", "u", "--password-env",
@@ -2633,11 +2676,11 @@ TEST_CASE("smtp_send: a refused recipient, an old server (HELO, no 8BITMIME: bas
 
 // ---- part 2's servers: the core's options, each with a value that changes the outcome -------------
 
-TEST_CASE("xmlrpc_server and rest_server: --trace, --quiet, --idle-timeout, --max-clients, IPv6 ::1",
-          "[xmlrpc][rest][cli]")
+TEST_CASE("xmlrpc_server and rest_server: --trace, --quiet, --idle-timeout, --max-clients, IPv6 ::1", "[xmlrpc][rest][cli]")
 {
     const std::string call = xmlrpc::encode_call({"is_even", {xmlrpc::Value::integer(2)}});
-    const std::string xml_post = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(call.size()) + "\r\n\r\n" + call;
+    const std::string xml_post = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(call.size()) + "\r\n\r\n" +
+                                 call;
     for (const std::string program : {"xmlrpc_server", "rest_server"}) {
         INFO(program);
         const std::string req = program == "xmlrpc_server" ? xml_post : l05::get("/notes");
@@ -2682,22 +2725,25 @@ TEST_CASE("xmlrpc_server and rest_server: --trace, --quiet, --idle-timeout, --ma
 
 // ---- link_checker -----------------------------------------------------------------------------------
 
-TEST_CASE("link_checker: links from gumbo — a href, img/script src, link href, <base href>, fragments and mailto: skipped,"
-          " relative resolved, duplicates once",
-          "[link_checker][unit]")
+TEST_CASE(
+    "link_checker: links from gumbo — a href, img/script src, link href, <base href>, fragments and mailto: skipped,"
+    " relative resolved, duplicates once",
+    "[link_checker][unit]")
 {
     const auto page = http::parse_url("http://127.0.0.1:8000/dir/page.html");
-    const auto x = links::extract("<html><head><link rel=stylesheet href='s.css'></head><body>"
-                                  "<a href='a.html'>a</a><a href='#top'>t</a><a href='mailto:x@y.z'>m</a>"
-                                  "<a href='JavaScript:void(0)'>j</a><a href='ftp://h/f'>f</a><img src='../img.png'>"
-                                  "<script src='//other.test/x.js'></script><a href=' a.html '>dup</a>"
-                                  "<a href='https://example.org/p?q=1#frag'>abs</a></body></html>",
-                                  page);
+    const auto x = links::extract(
+        "<html><head><link rel=stylesheet href='s.css'></head><body>"
+        "<a href='a.html'>a</a><a href='#top'>t</a><a href='mailto:x@y.z'>m</a>"
+        "<a href='JavaScript:void(0)'>j</a><a href='ftp://h/f'>f</a><img src='../img.png'>"
+        "<script src='//other.test/x.js'></script><a href=' a.html '>dup</a>"
+        "<a href='https://example.org/p?q=1#frag'>abs</a></body></html>",
+        page);
     std::string all;
     for (const auto& u : x.urls)
         all += u.str() + " ";
-    CHECK(all == "http://127.0.0.1:8000/dir/s.css http://127.0.0.1:8000/dir/a.html http://127.0.0.1:8000/img.png "
-                 "http://other.test/x.js https://example.org/p?q=1 ");
+    CHECK(all ==
+          "http://127.0.0.1:8000/dir/s.css http://127.0.0.1:8000/dir/a.html http://127.0.0.1:8000/img.png "
+          "http://other.test/x.js https://example.org/p?q=1 ");
     CHECK(x.skipped == 4);
     const auto based = links::extract("<head><base href='/sub/'></head><a href='b.html'>b</a><base href='/ignored/'>", page);
     REQUIRE(based.urls.size() == 1);
@@ -2720,17 +2766,18 @@ struct LinkSite {
     std::uint16_t port = free_port();
     explicit LinkSite(const std::string& extra = "")
     {
-        dir.file("index.html", "<html><head><link href=\"style.css\" rel=\"stylesheet\"></head><body>\n"
-                               "<a href=\"good.html\">good</a> <a href=\"missing.html\">missing</a> <a href=\"folder\">redirects</a>\n"
-                               "<a href=\"#top\">fragment</a> <a href=\"mailto:a@example.org\">mail</a>\n"
-                               "<img src=\"img/pic.png\"> <a href=\"http://127.0.0.1:" + P(closed) + "/\">closed</a> <a href=\"good.html\">dup</a>\n" +
-                                   extra + "</body></html>\n");
+        dir.file("index.html",
+                 "<html><head><link href=\"style.css\" rel=\"stylesheet\"></head><body>\n"
+                 "<a href=\"good.html\">good</a> <a href=\"missing.html\">missing</a> <a href=\"folder\">redirects</a>\n"
+                 "<a href=\"#top\">fragment</a> <a href=\"mailto:a@example.org\">mail</a>\n"
+                 "<img src=\"img/pic.png\"> <a href=\"http://127.0.0.1:" +
+                     P(closed) + "/\">closed</a> <a href=\"good.html\">dup</a>\n" + extra + "</body></html>\n");
         dir.file("good.html", "<a href=\"index.html\">back</a> <a href=\"deeper-missing.html\">x</a>");
         dir.file("style.css", "p {}");
         dir.file("img/pic.png", "png");
         dir.file("folder/index.html", "<p>folder</p>");
-        server = std::make_unique<Process>(std::vector<std::string>{tool("python3"), "-m", "http.server", P(port), "--bind", "127.0.0.1",
-                                                                    "--directory", dir.str()});
+        server = std::make_unique<Process>(std::vector<std::string>{tool("python3"), "-m", "http.server", P(port), "--bind",
+                                                                    "127.0.0.1", "--directory", dir.str()});
         wait_listening(port);
     }
     std::string url(const std::string& path = "/") const { return "http://127.0.0.1:" + P(port) + path; }
@@ -2745,14 +2792,24 @@ TEST_CASE("link_checker: a local site (python3 -m http.server) — good, broken,
     auto r = run({bin("link_checker"), site.url()});
     CHECK(r.code == 1);
     CHECK(r.err == "");
-    CHECK(r.out == "  200 " + site.url("/style.css") + "\n"
-                   "  200 " + site.url("/good.html") + "\n"
-                   "  404 " + site.url("/missing.html") + "\n"
-                   "  200 " + site.url("/folder") + " (→ " + site.url("/folder/") + ")\n"
-                   "  200 " + site.url("/img/pic.png") + "\n"
-                   "  ERR http://127.0.0.1:" + P(site.closed) + "/ (connect(127.0.0.1:" + P(site.closed) +
-                   "): Connection refused (errno 111, ECONNREFUSED))\n"
-                   "6 links checked (2 skipped): 4 ok, 2 broken\n");
+    CHECK(r.out == "  200 " + site.url("/style.css") +
+                       "\n"
+                       "  200 " +
+                       site.url("/good.html") +
+                       "\n"
+                       "  404 " +
+                       site.url("/missing.html") +
+                       "\n"
+                       "  200 " +
+                       site.url("/folder") + " (→ " + site.url("/folder/") +
+                       ")\n"
+                       "  200 " +
+                       site.url("/img/pic.png") +
+                       "\n"
+                       "  ERR http://127.0.0.1:" +
+                       P(site.closed) + "/ (connect(127.0.0.1:" + P(site.closed) +
+                       "): Connection refused (errno 111, ECONNREFUSED))\n"
+                       "6 links checked (2 skipped): 4 ok, 2 broken\n");
     // A page whose links all work: exit 0.
     auto good = run({bin("link_checker"), site.url("/folder/")});
     CHECK(good.code == 0);
@@ -2791,7 +2848,8 @@ TEST_CASE("link_checker: --concurrency checks links in parallel, --timeout bound
     auto par = run({bin("link_checker"), "--concurrency", "10", "--timeout", "1", site.url()});
     CHECK(par.code == 1);
     silent.expect_line("peak 4");  // the four silent links were waited for at once
-    CHECK(contains(par.out, "  ERR http://127.0.0.1:" + P(sport) + "/a (no answer from http://127.0.0.1:" + P(sport) + " within 1000 ms)\n"));
+    CHECK(contains(par.out, "  ERR http://127.0.0.1:" + P(sport) + "/a (no answer from http://127.0.0.1:" + P(sport) +
+                                " within 1000 ms)\n"));
     CHECK(par.out.ends_with("10 links checked (2 skipped): 4 ok, 6 broken\n"));
     const auto start = std::chrono::steady_clock::now();
     auto serial = run({bin("link_checker"), "--concurrency", "1", "--timeout", "0.3", site.url()});
@@ -2801,8 +2859,8 @@ TEST_CASE("link_checker: --concurrency checks links in parallel, --timeout bound
 
     auto unreachable = run({bin("link_checker"), "http://127.0.0.1:" + P(site.closed) + "/"});
     CHECK(unreachable.code == 1);
-    CHECK(unreachable.err == "link_checker: cannot fetch http://127.0.0.1:" + P(site.closed) + "/: connect(127.0.0.1:" +
-                                 P(site.closed) + "): Connection refused (errno 111, ECONNREFUSED)\n");
+    CHECK(unreachable.err == "link_checker: cannot fetch http://127.0.0.1:" + P(site.closed) +
+                                 "/: connect(127.0.0.1:" + P(site.closed) + "): Connection refused (errno 111, ECONNREFUSED)\n");
     auto missing = run({bin("link_checker"), site.url("/missing.html")});
     CHECK(missing.code == 1);
     CHECK(missing.err == "link_checker: cannot fetch " + site.url("/missing.html") + ": status 404\n");
@@ -2846,21 +2904,28 @@ const std::vector<rules::RuntimeError> kClientTimeouts{
     {"http_get", {"--max-time", "0.3", "http://127.0.0.1:{port}/"}, Fault::tcp_busy, "operation timed out after 300 ms"},
     {"xmlrpc_client", {"--timeout", "0.3"}, Fault::tcp_busy, "within 300 ms"},
     {"rest_client", {"--timeout", "0.3"}, Fault::tcp_busy, "within 300 ms"},
-    {"smtp_send", {"--timeout", "0.3", "--from", "a@example.org", "--to", "b@example.org", "--body", "x"}, Fault::tcp_busy,
+    {"smtp_send",
+     {"--timeout", "0.3", "--from", "a@example.org", "--to", "b@example.org", "--body", "x"},
+     Fault::tcp_busy,
      "no reply from the server within 300 ms"},
     {"link_checker", {"--timeout", "0.3", "http://127.0.0.1:{port}/"}, Fault::tcp_busy, "within 300 ms"},
 };
 
 // file_server serves the test's current directory (its default).
 const std::vector<rules::Served> kServers{
-    {"router_server"}, {"router_server", {"--naive"}}, {"hello_server"},  {"hello_server", {"--cherrypy"}},
-    {"request_dump_server"}, {"file_server"},          {"xmlrpc_server"}, {"rest_server"},
+    {"router_server"},
+    {"router_server", {"--naive"}},
+    {"hello_server"},
+    {"hello_server", {"--cherrypy"}},
+    {"request_dump_server"},
+    {"file_server"},
+    {"xmlrpc_server"},
+    {"rest_server"},
     {"rest_server", {"--allow-origin", "*"}},
 };
 }  // namespace l05_rules
 
-TEST_CASE("rules: every lesson05 program's runtime error exits 1 with one line naming the call, also with --trace",
-          "[rules]")
+TEST_CASE("rules: every lesson05 program's runtime error exits 1 with one line naming the call, also with --trace", "[rules]")
 {
     for (const auto& row : l05_rules::kRuntimeErrors)
         DYNAMIC_SECTION(row.program) { rules::check(row); }
@@ -2872,8 +2937,7 @@ TEST_CASE("rules: every lesson05 client's --timeout ends a wait for a silent ser
         DYNAMIC_SECTION(row.program) { rules::check(row); }
 }
 
-TEST_CASE("rules: every lesson05 server stops within 2 s of SIGINT and SIGTERM with status 0, idle and with a client",
-          "[rules]")
+TEST_CASE("rules: every lesson05 server stops within 2 s of SIGINT and SIGTERM with status 0, idle and with a client", "[rules]")
 {
     for (const auto& row : l05_rules::kServers)
         DYNAMIC_SECTION(rules::name(row)) { rules::check(row); }
@@ -2889,13 +2953,14 @@ std::string post_11(const std::string& program)
     return std::string("POST ") + (program == "rest_server" ? "/notes" : "/") +
            " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n";
 }
-const std::vector<std::string> kAllServers{"router_server", "hello_server", "request_dump_server",
+const std::vector<std::string> kAllServers{"router_server", "hello_server",  "request_dump_server",
                                            "file_server",   "xmlrpc_server", "rest_server"};
 }  // namespace l05_rules
 
-TEST_CASE("servers: --max-clients 1 turns the second client away, --quiet drops the access log, --max-body 10 gives 413,"
-          " on every server (without them: served, logged, taken)",
-          "[servers][cli]")
+TEST_CASE(
+    "servers: --max-clients 1 turns the second client away, --quiet drops the access log, --max-body 10 gives 413,"
+    " on every server (without them: served, logged, taken)",
+    "[servers][cli]")
 {
     l05::TempDir dir;
     for (const auto& program : l05_rules::kAllServers) {

@@ -21,10 +21,10 @@ namespace {
 
 bool is_root() { return ::geteuid() == 0; }
 
-#define NEED_ROOT(what)                                       \
-    do {                                                      \
-        if (!is_root())                                       \
-            NETLAB_SKIP(std::string(what) + " needs root");   \
+#define NEED_ROOT(what)                                     \
+    do {                                                    \
+        if (!is_root())                                     \
+            NETLAB_SKIP(std::string(what) + " needs root"); \
     } while (0)
 
 // The lab network, under a suffix no other test (or parallel ctest) uses.
@@ -65,9 +65,9 @@ struct Lab {
     }
 };
 
-#define NEED_LAB(lab)                                                   \
-    do {                                                                \
-        if (!(lab).error.empty())                                       \
+#define NEED_LAB(lab)                                                    \
+    do {                                                                 \
+        if (!(lab).error.empty())                                        \
             NETLAB_SKIP("cannot build the lab network: " + (lab).error); \
     } while (0)
 
@@ -153,8 +153,12 @@ TEST_CASE("ping --help and usage errors", "[ping]")
     auto help = run({bin("ping"), "--help"});
     CHECK(help.code == 0);
     CHECK(contains(help.out, "--style"));
-    for (std::vector<std::string> bad : {std::vector<std::string>{"--count", "0"}, {"--style", "bsd"}, {"--ttl", "256"},
-                                         {"--timeout", "-1"}, {"--interval", "x"}, {"--size", "70000"}}) {
+    for (std::vector<std::string> bad : {std::vector<std::string>{"--count", "0"},
+                                         {"--style", "bsd"},
+                                         {"--ttl", "256"},
+                                         {"--timeout", "-1"},
+                                         {"--interval", "x"},
+                                         {"--size", "70000"}}) {
         bad.insert(bad.begin(), bin("ping"));
         auto r = run(bad);
         CHECK(r.code == 2);
@@ -168,9 +172,10 @@ TEST_CASE("ping, the lecture's output: four probes to 127.0.0.1, one line each",
     NEED_ROOT("a raw ICMP socket");
     auto r = run({bin("ping"), "127.0.0.1"});
     CHECK(r.code == 0);
-    const std::regex lecture("(Ping to 127\\.0\\.0\\.1\\.\\.\\.\nGet pong in [0-9]+\\.[0-9]{4}ms\n){4}"
-                             "Ping statistics for 127\\.0\\.0\\.1: 4 sent, 4 received, 0% lost, rtt min/avg/max "
-                             "[0-9.]+/[0-9.]+/[0-9.]+ ms\n");
+    const std::regex lecture(
+        "(Ping to 127\\.0\\.0\\.1\\.\\.\\.\nGet pong in [0-9]+\\.[0-9]{4}ms\n){4}"
+        "Ping statistics for 127\\.0\\.0\\.1: 4 sent, 4 received, 0% lost, rtt min/avg/max "
+        "[0-9.]+/[0-9.]+/[0-9.]+ ms\n");
     CHECK(std::regex_match(r.out, lecture));
     INFO(r.out);
 }
@@ -195,8 +200,8 @@ TEST_CASE("ping without privilege uses the ICMP datagram socket where ping_group
     REQUIRE(lab.sysctl("client", "net.ipv4.ping_group_range=0 2147483647").code == 0);
     auto r = run(lab.in_as_nobody("client", {bin("ping"), "--style", "iputils", "-c", "2", "-i", "0.1", "10.61.3.2"}));
     CHECK(r.code == 0);
-    CHECK(replies_without_time(r.out) == std::vector<std::string>{"64 bytes from 10.61.3.2: icmp_seq=1 ttl=62",
-                                                                  "64 bytes from 10.61.3.2: icmp_seq=2 ttl=62"});
+    CHECK(replies_without_time(r.out) ==
+          std::vector<std::string>{"64 bytes from 10.61.3.2: icmp_seq=1 ttl=62", "64 bytes from 10.61.3.2: icmp_seq=2 ttl=62"});
     // Errors reach a datagram socket through its error queue (IP_RECVERR), also unprivileged.
     auto ttl = run(lab.in_as_nobody("client", {bin("ping"), "--style", "iputils", "-c", "1", "-t", "2", "10.61.3.2"}));
     CHECK(ttl.code == 1);
@@ -241,9 +246,8 @@ TEST_CASE("ping -s and -t change the packets as iputils' do: size, and time exce
         CHECK(ours.code == 1);
         CHECK(theirs.code == 1);
         const std::string router = ttl == "1" ? "10.61.1.1" : "10.61.2.2";
-        CHECK(replies_without_time(ours.out) ==
-              std::vector<std::string>{"From " + router + " icmp_seq=1 Time to live exceeded",
-                                       "From " + router + " icmp_seq=2 Time to live exceeded"});
+        CHECK(replies_without_time(ours.out) == std::vector<std::string>{"From " + router + " icmp_seq=1 Time to live exceeded",
+                                                                         "From " + router + " icmp_seq=2 Time to live exceeded"});
         CHECK(replies_without_time(ours.out) == replies_without_time(theirs.out));
         CHECK(statistics_without_time(ours.out) == statistics_without_time(theirs.out));
         CHECK(statistics_without_time(ours.out) == "2 packets transmitted, 0 received, +2 errors, 100% packet loss");
@@ -282,10 +286,12 @@ TEST_CASE("ping an unreachable and a silent target: an error from router1, or ti
 
     auto silent = run(lab.in("client", {bin("ping"), "-c", "2", "-W", "0.3", "10.61.8.1"}));
     CHECK(silent.code == 1);
-    CHECK(silent.out == "Ping to 10.61.8.1...\nPing failed. (timeout within 0.3sec.)\n"
-                        "Ping to 10.61.8.1...\nPing failed. (timeout within 0.3sec.)\n"
-                        "Ping statistics for 10.61.8.1: 2 sent, 0 received, 100% lost\n");
-    auto silent_iputils = run(lab.in("client", {bin("ping"), "--style", "iputils", "-c", "2", "-i", "0.1", "-W", "0.3", "10.61.8.1"}));
+    CHECK(silent.out ==
+          "Ping to 10.61.8.1...\nPing failed. (timeout within 0.3sec.)\n"
+          "Ping to 10.61.8.1...\nPing failed. (timeout within 0.3sec.)\n"
+          "Ping statistics for 10.61.8.1: 2 sent, 0 received, 100% lost\n");
+    auto silent_iputils = run(
+        lab.in("client", {bin("ping"), "--style", "iputils", "-c", "2", "-i", "0.1", "-W", "0.3", "10.61.8.1"}));
     auto silent_theirs = run(lab.in("client", {tool("ping"), "-c", "2", "-i", "0.1", "-W", "0.3", "10.61.8.1"}));
     CHECK(silent_iputils.code == 1);
     CHECK(silent_theirs.code == 1);
@@ -312,8 +318,8 @@ TEST_CASE("ping over IPv6 (ICMPv6 echo): ::1 and across the lab, as iputils ping
     auto ours = run({bin("ping"), "--style", "iputils", "-c", "2", "-i", "0.1", "::1"});
     auto theirs = run({tool("ping"), "-c", "2", "-i", "0.1", "::1"});
     CHECK(ours.code == 0);
-    CHECK(replies_without_time(ours.out) == std::vector<std::string>{"64 bytes from ::1: icmp_seq=1 ttl=64",
-                                                                     "64 bytes from ::1: icmp_seq=2 ttl=64"});
+    CHECK(replies_without_time(ours.out) ==
+          std::vector<std::string>{"64 bytes from ::1: icmp_seq=1 ttl=64", "64 bytes from ::1: icmp_seq=2 ttl=64"});
     CHECK(replies_without_time(ours.out) == replies_without_time(theirs.out));
     CHECK(lines_matching(ours.out, "^PING") == lines_matching(theirs.out, "^PING"));
     CHECK(statistics_without_time(ours.out) == statistics_without_time(theirs.out));
@@ -378,8 +384,12 @@ TEST_CASE("traceroute --help and usage errors", "[traceroute]")
     auto help = run({bin("traceroute"), "--help"});
     CHECK(help.code == 0);
     CHECK(contains(help.out, "--unprivileged"));
-    for (std::vector<std::string> bad : {std::vector<std::string>{"-q", "0", "::1"}, {"-m", "256", "::1"}, {"-w", "0", "::1"},
-                                         {"-f", "5", "-m", "3", "::1"}, {"-I", "--unprivileged", "::1"}, {"-p", "0", "::1"}}) {
+    for (std::vector<std::string> bad : {std::vector<std::string>{"-q", "0", "::1"},
+                                         {"-m", "256", "::1"},
+                                         {"-w", "0", "::1"},
+                                         {"-f", "5", "-m", "3", "::1"},
+                                         {"-I", "--unprivileged", "::1"},
+                                         {"-p", "0", "::1"}}) {
         bad.insert(bad.begin(), bin("traceroute"));
         auto r = run(bad);
         CHECK(r.code == 2);
@@ -486,7 +496,8 @@ TEST_CASE("traceroute's options -f -m -q -w -p and -n, each against the tracerou
     {
         // Without -n each address is looked up: lab.sh gives the lab's hosts an /etc/hosts of their own.
         auto [ours, theirs] = both({"-w", "2", "server"});
-        CHECK(hops(ours.out) == std::vector<std::string>{"1 router1 (10.61.1.1)", "2 router2 (10.61.2.2)", "3 server (10.61.3.2)"});
+        CHECK(hops(ours.out) ==
+              std::vector<std::string>{"1 router1 (10.61.1.1)", "2 router2 (10.61.2.2)", "3 server (10.61.3.2)"});
         CHECK(hops(ours.out) == hops(theirs.out));
         CHECK(lines_matching(ours.out, "^traceroute to") == lines_matching(theirs.out, "^traceroute to"));
     }
@@ -554,8 +565,8 @@ TEST_CASE("sniffer --help and usage errors", "[sniffer]")
     auto help = run({bin("sniffer"), "--help"});
     CHECK(help.code == 0);
     CHECK(contains(help.out, "--proto"));
-    for (std::vector<std::string> bad : {std::vector<std::string>{"--proto", "sctp"}, {"--host", "nosuchhost"}, {"-c", "0"},
-                                         {"--port", "70000"}}) {
+    for (std::vector<std::string> bad :
+         {std::vector<std::string>{"--proto", "sctp"}, {"--host", "nosuchhost"}, {"-c", "0"}, {"--port", "70000"}}) {
         bad.insert(bad.begin(), bin("sniffer"));
         auto r = run(bad);
         CHECK(r.code == 2);
@@ -573,7 +584,8 @@ TEST_CASE("sniffer without privilege: the packet socket is refused, status 1", "
     CHECK(contains(r.err, "sniffer: socket(AF_PACKET, SOCK_RAW, "));
     CHECK(contains(r.err, "EPERM"));
     // --trace narrates the failed call too.
-    CHECK(std::regex_search(r.err, std::regex("^socket\\(AF_PACKET, SOCK_RAW, [0-9]+\\) = -1 EPERM \\(Operation not permitted\\)\n")));
+    CHECK(std::regex_search(r.err,
+                            std::regex("^socket\\(AF_PACKET, SOCK_RAW, [0-9]+\\) = -1 EPERM \\(Operation not permitted\\)\n")));
     auto missing = run(lab.in("client", {bin("sniffer"), "-i", "nosuch0", "-c", "1"}));
     CHECK(missing.code == 1);
     CHECK(contains(missing.err, "sniffer: if_nametoindex(nosuch0): No such device (errno 19, ENODEV)"));
@@ -603,9 +615,10 @@ TEST_CASE("sniffer vs tcpdump -n -S on the same loopback traffic: TCP exchanges,
     CHECK(lines == until_marker(without_timestamps(theirs.proc.out())));
     INFO(ours.proc.out() + "\n----\n" + theirs.proc.out());
     // The shapes the issue names, in our own output.
-    CHECK(std::regex_search(ours.proc.out(), std::regex("\nIP|^[0-9:.]{15} IP 127\\.0\\.0\\.1\\.[0-9]+ > 127\\.0\\.0\\.1\\.20000: "
-                                                         "Flags \\[S\\], seq [0-9]+, win 65495, options \\[mss 65495,sackOK,"
-                                                         "TS val [0-9]+ ecr 0,nop,wscale [0-9]+\\], length 0\n")));
+    CHECK(
+        std::regex_search(ours.proc.out(), std::regex("\nIP|^[0-9:.]{15} IP 127\\.0\\.0\\.1\\.[0-9]+ > 127\\.0\\.0\\.1\\.20000: "
+                                                      "Flags \\[S\\], seq [0-9]+, win 65495, options \\[mss 65495,sackOK,"
+                                                      "TS val [0-9]+ ecr 0,nop,wscale [0-9]+\\], length 0\n")));
     CHECK(std::count_if(lines.begin(), lines.end(), [](auto& l) { return contains(l, "Flags [S.], seq "); }) == 2);
     CHECK(std::count_if(lines.begin(), lines.end(), [](auto& l) { return l.starts_with("IP6 ::1."); }) >= 8);
     CHECK(std::count_if(lines.begin(), lines.end(), [](auto& l) { return contains(l, "udp port 20001 unreachable"); }) == 1);
@@ -615,7 +628,8 @@ TEST_CASE("sniffer vs tcpdump -n -S on the same loopback traffic: TCP exchanges,
     CHECK(contains(ours.proc.err(), " packets captured"));
 }
 
-TEST_CASE("sniffer vs tcpdump on a router of the lab: ARP, then ping's ICMP crossing router1, with -X hex", "[sniffer][interop][root]")
+TEST_CASE("sniffer vs tcpdump on a router of the lab: ARP, then ping's ICMP crossing router1, with -X hex",
+          "[sniffer][interop][root]")
 {
     NEED_ROOT("a packet socket");
     Lab lab;
@@ -679,9 +693,9 @@ u.sendto(b'x' * 100, ('127.0.0.1', 20100)); s.recv(200); u.sendto(b'closed', ('1
     CHECK(ours.proc.wait() == 0);
     CHECK(theirs.proc.wait() == 0);
     CHECK(ours.proc.out().empty());  // -w: to the file, not the screen
-    const std::vector<std::string> fields{"-T", "fields", "-e", "frame.len", "-e", "frame.cap_len", "-e", "eth.type", "-e",
-                                          "ip.src", "-e", "ip.dst", "-e", "ip.id", "-e", "udp.dstport", "-e", "icmp.type",
-                                          "-e", "data.data"};
+    const std::vector<std::string> fields{"-T", "fields",    "-e", "frame.len", "-e", "frame.cap_len", "-e", "eth.type",
+                                          "-e", "ip.src",    "-e", "ip.dst",    "-e", "ip.id",         "-e", "udp.dstport",
+                                          "-e", "icmp.type", "-e", "data.data"};
     auto shark = [&](const std::string& file) {
         std::vector<std::string> argv{tool("tshark"), "-n", "-r", dir + "/" + file};
         argv.insert(argv.end(), fields.begin(), fields.end());
@@ -718,13 +732,14 @@ socket.socket(socket.AF_INET6, socket.SOCK_DGRAM).sendto(b'dddd', ('::1', 20204)
         CHECK(c->proc.wait() == 0);
     CHECK(without_timestamps(icmp.proc.out()) ==
           std::vector<std::string>{"IP 127.0.0.1 > 127.0.0.1: ICMP 127.0.0.1 udp port 20201 unreachable, length 37"});
-    CHECK(std::regex_match(port.proc.out(), std::regex("[0-9:.]{15} IP 127\\.0\\.0\\.1\\.[0-9]+ > 127\\.0\\.0\\.1\\.20202: UDP, length 3\n")));
-    CHECK(std::regex_match(host.proc.out(), std::regex("[0-9:.]{15} IP 127\\.0\\.0\\.1\\.[0-9]+ > 127\\.0\\.0\\.2\\.20203: UDP, length 2\n")));
+    CHECK(std::regex_match(port.proc.out(),
+                           std::regex("[0-9:.]{15} IP 127\\.0\\.0\\.1\\.[0-9]+ > 127\\.0\\.0\\.1\\.20202: UDP, length 3\n")));
+    CHECK(std::regex_match(host.proc.out(),
+                           std::regex("[0-9:.]{15} IP 127\\.0\\.0\\.1\\.[0-9]+ > 127\\.0\\.0\\.2\\.20203: UDP, length 2\n")));
     CHECK(std::regex_match(ip6.proc.out(), std::regex("[0-9:.]{15} IP6 ::1\\.[0-9]+ > ::1\\.20204: UDP, length 4\n")));
 }
 
-TEST_CASE("sniffer on malformed frames injected with a packet socket: each printed as such, and it goes on",
-          "[sniffer][root]")
+TEST_CASE("sniffer on malformed frames injected with a packet socket: each printed as such, and it goes on", "[sniffer][root]")
 {
     NEED_ROOT("a packet socket");
     Lab lab;
@@ -759,8 +774,7 @@ for f in frames: s.send(f)
     CHECK(theirs.proc.wait() == 0);
     CHECK(without_timestamps(ours.proc.out()) ==
           std::vector<std::string>{
-              "IP bad-hlen 12",
-              "IP truncated-ip - 972 bytes missing! 10.0.0.1.1 > 10.0.0.2.2: UDP, length 0",
+              "IP bad-hlen 12", "IP truncated-ip - 972 bytes missing! 10.0.0.1.1 > 10.0.0.2.2: UDP, length 0",
               "IP 10.0.0.1.1000 > 10.0.0.2.2000: [bad hdr length 60 - too long, > 20 captured]",
               "IP 10.0.0.1.1000 > 10.0.0.2.2000: [bad hdr length 8 - too short, < 20]",
               "IP 10.0.0.1.1 > 10.0.0.2.2: UDP, bad length 300 > 8",
@@ -787,7 +801,8 @@ TEST_CASE("ping and traceroute where there is no route, and a name that does not
     CHECK(trace.err == "traceroute: sendto(192.0.2.1:33434): Network is unreachable (errno 101, ENETUNREACH)\n");
     auto name = run(lab.in("client", {bin("traceroute"), "-n", "no-such-host.invalid"}));
     CHECK(name.code == 1);
-    CHECK(std::regex_match(name.err, std::regex("traceroute: getaddrinfo\\(no-such-host\\.invalid:0\\): .+ \\(EAI -?[0-9]+\\)\n")));
+    CHECK(
+        std::regex_match(name.err, std::regex("traceroute: getaddrinfo\\(no-such-host\\.invalid:0\\): .+ \\(EAI -?[0-9]+\\)\n")));
     CHECK(name.out.empty());
 }
 

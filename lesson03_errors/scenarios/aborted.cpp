@@ -24,10 +24,7 @@ namespace lesson03 {
 
 namespace {
 // How ss's filter wants an address: 127.0.0.1, but [::1] (a bare ::1 is a parse error).
-std::string ss_address(const netlab::Endpoint& ep)
-{
-    return ep.family() == AF_INET6 ? "[" + ep.ip() + "]" : ep.ip();
-}
+std::string ss_address(const netlab::Endpoint& ep) { return ep.family() == AF_INET6 ? "[" + ep.ip() + "]" : ep.ip(); }
 }  // namespace
 
 int aborted(const Options& opts)
@@ -40,7 +37,7 @@ int aborted(const Options& opts)
     const netlab::Endpoint remote = netlab::peer_endpoint(conn.client.get());
     step("our client " + local.python() + " is connected to " + remote.python() +
          "; the administrator destroys it with ss -K, then we recv()");
-    const std::vector<std::string> filter{"src", ss_address(local), "sport", "=", std::to_string(local.port()),
+    const std::vector<std::string> filter{"src", ss_address(local),  "sport", "=", std::to_string(local.port()),
                                           "dst", ss_address(remote), "dport", "=", std::to_string(remote.port())};
     // First, quietly, that the filter selects our connection: ss -K with a filter that matches
     // nothing also succeeds, and would pass for a kernel that cannot destroy sockets.
@@ -50,8 +47,7 @@ int aborted(const Options& opts)
     if (!listed)
         throw std::runtime_error("aborted needs ss (iproute2) to destroy the socket");
     if (listed->status != 0 || listed->output.find(":" + std::to_string(local.port()) + " ") == std::string::npos)
-        unexpected("ss -tn with our connection's filter does not list it (exit status " +
-                   std::to_string(listed->status) + ")");
+        unexpected("ss -tn with our connection's filter does not list it (exit status " + std::to_string(listed->status) + ")");
 
     std::vector<std::string> kill{"ss", "-K", "-tn"};
     kill.insert(kill.end(), filter.begin(), filter.end());
@@ -60,8 +56,9 @@ int aborted(const Options& opts)
         unexpected("ss -K failed (exit status " + std::to_string(status.value_or(127)) + ")");
     // ss -K skips, without a word, the sockets the kernel refuses to destroy.
     if (!wait_error(conn.client.get(), 3000))
-        unexpected("ss -K ran but the connection is still alive: this kernel cannot destroy sockets "
-                   "(no CONFIG_INET_DIAG_DESTROY)");
+        unexpected(
+            "ss -K ran but the connection is still alive: this kernel cannot destroy sockets "
+            "(no CONFIG_INET_DIAG_DESTROY)");
     expect_recv_error(ECONNABORTED, conn.client.get());
     step("the peer learns of it as a reset:");
     expect_recv_error(ECONNRESET, conn.server.get());

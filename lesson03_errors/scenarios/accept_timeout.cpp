@@ -17,10 +17,13 @@ int accept_timeout(const Options& opts)
     title("accept timeout: no client comes (lecture 004)");
     netlab::Fd server = listener(opts, 1);
     const int wait_ms = opts.wait_ms(5000);
-    step("listening on " + netlab::local_endpoint(server.get()).python() + " (bind port 0: the kernel chose it); "
-         "accept() with a " + std::to_string(wait_ms) + " ms timeout, and no client");
-    expect_timeout(wait_ms, [&] { netlab::accept_from(server.get(), nullptr, wait_ms); },
-                   "accept() with settimeout(" + seconds(wait_ms) + ")");
+    step("listening on " + netlab::local_endpoint(server.get()).python() +
+         " (bind port 0: the kernel chose it); "
+         "accept() with a " +
+         std::to_string(wait_ms) + " ms timeout, and no client");
+    expect_timeout(
+        wait_ms, [&] { netlab::accept_from(server.get(), nullptr, wait_ms); },
+        "accept() with settimeout(" + seconds(wait_ms) + ")");
     explain("nobody connected within the timeout.",
             "a server uses it to do other work (check a stop flag, housekeeping) and calls accept() again; "
             "the listening socket is unharmed.");

@@ -40,7 +40,8 @@ int broken_pipe(const Options& opts)
     step("the server closes; our first send() succeeds and the peer answers it with RST; we send again");
     {
         Connection conn = broken_connection(opts);
-        expect_errno(EPIPE, [&] { netlab::send_all(conn.client.get(), "second", 5000); }, "send(b'second')");
+        expect_errno(
+            EPIPE, [&] { netlab::send_all(conn.client.get(), "second", 5000); }, "send(b'second')");
         explain("the peer closed the connection: nobody will read what we send.",
                 "ignore SIGPIPE once at start (or send with MSG_NOSIGNAL), handle EPIPE like a reset: close the "
                 "socket and stop writing to it.");
@@ -65,8 +66,8 @@ int broken_pipe(const Options& opts)
     netlab::trace("waitpid(", child, ") = status ", status);
     if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGPIPE)
         unexpected("the child was not killed by SIGPIPE (status " + std::to_string(status) + ")");
-    std::cout << "child " << child << ": killed by signal " << SIGPIPE << " (SIG" << sigabbrev_np(SIGPIPE)
-              << ": " << strsignal(SIGPIPE) << "), exit status 141 in the shell, and not a word printed\n";
+    std::cout << "child " << child << ": killed by signal " << SIGPIPE << " (SIG" << sigabbrev_np(SIGPIPE) << ": "
+              << strsignal(SIGPIPE) << "), exit status 141 in the shell, and not a word printed\n";
     explain("send() on a broken connection raises SIGPIPE, and the default action of SIGPIPE is to end the process.",
             "every network program should ignore SIGPIPE (signal(SIGPIPE, SIG_IGN)) and handle EPIPE instead.");
     return 0;

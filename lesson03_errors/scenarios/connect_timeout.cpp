@@ -22,15 +22,19 @@ int connect_timeout(const Options& opts)
     title("connect timeout: SYNs dropped, our own timeout ends the wait (lectures 000, 003)");
     FullListener peer = full_listener(opts);
     const int wait_ms = opts.wait_ms(5000);
-    step("the accept queue of " + peer.address.python() + " is full (backlog 0, one connection nobody "
-         "accepted): further SYNs are dropped; connecting with a " + std::to_string(wait_ms) + " ms timeout");
+    step("the accept queue of " + peer.address.python() +
+         " is full (backlog 0, one connection nobody "
+         "accepted): further SYNs are dropped; connecting with a " +
+         std::to_string(wait_ms) + " ms timeout");
     netlab::Fd sock = netlab::open_socket(peer.address.family(), SOCK_STREAM);
-    expect_timeout(wait_ms, [&] { netlab::connect_to(sock.get(), peer.address, wait_ms); },
-                   "connect(" + peer.address.str() + ") with settimeout(" + seconds(wait_ms) + ")");
-    explain("the SYN got no answer (a firewall dropping packets, a host that is off); the kernel would "
-            "retry for about two minutes, our timeout gave up first.",
-            "always set a timeout (settimeout) and treat it as its own case: report, retry later, or try "
-            "the next address.");
+    expect_timeout(
+        wait_ms, [&] { netlab::connect_to(sock.get(), peer.address, wait_ms); },
+        "connect(" + peer.address.str() + ") with settimeout(" + seconds(wait_ms) + ")");
+    explain(
+        "the SYN got no answer (a firewall dropping packets, a host that is off); the kernel would "
+        "retry for about two minutes, our timeout gave up first.",
+        "always set a timeout (settimeout) and treat it as its own case: report, retry later, or try "
+        "the next address.");
 
     step("the lecture then calls connect() again on the same socket, to another port:");
     const std::string other_port = std::to_string(peer.address.port() ^ 1);
@@ -42,9 +46,10 @@ int connect_timeout(const Options& opts)
     if (rc == 0)
         unexpected("the second connect succeeded");
     report_errno("connect(" + other.str() + ")", err);
-    explain("on Linux the first handshake is still running in the kernel, so the socket says EALREADY "
-            "(the lecture's system said ECONNREFUSED, then ECONNABORTED 103: not what Linux does).",
-            "after a timeout or any failed connect, close the socket and make a new one.");
+    explain(
+        "on Linux the first handshake is still running in the kernel, so the socket says EALREADY "
+        "(the lecture's system said ECONNREFUSED, then ECONNABORTED 103: not what Linux does).",
+        "after a timeout or any failed connect, close the socket and make a new one.");
     if (err != EALREADY)
         unexpected("expected EALREADY, got " + netlab::errno_name(err));
     return 0;

@@ -20,13 +20,18 @@ int recv_timeout(const Options& opts)
     title("recv timeout: an incomplete request gets no answer (lectures 000, 003, 004)");
     Connection conn = connected_pair(opts);
     const int wait_ms = opts.wait_ms(3000);
-    step("sent b'GET / HTTP/1.1' (no blank line: the request is not finished); the server waits for the "
-         "rest, we wait " + std::to_string(wait_ms) + " ms for the answer");
+    step(
+        "sent b'GET / HTTP/1.1' (no blank line: the request is not finished); the server waits for the "
+        "rest, we wait " +
+        std::to_string(wait_ms) + " ms for the answer");
     netlab::send_all(conn.client.get(), "GET / HTTP/1.1", 5000);
-    expect_timeout(wait_ms, [&] {
-        char buf[4096];
-        netlab::recv_some(conn.client.get(), buf, sizeof buf, wait_ms);
-    }, "recv(4096) with settimeout(" + seconds(wait_ms) + ")");
+    expect_timeout(
+        wait_ms,
+        [&] {
+            char buf[4096];
+            netlab::recv_some(conn.client.get(), buf, sizeof buf, wait_ms);
+        },
+        "recv(4096) with settimeout(" + seconds(wait_ms) + ")");
     explain("both sides wait for each other: the request is incomplete, so the server never answers.",
             "put a timeout on every recv(); on timeout, close the connection (its state is unknown) and "
             "report or retry.");

@@ -20,9 +20,10 @@ int refused(const Options& opts)
     const netlab::Endpoint closed = netlab::local_endpoint(bound.get());
     step("port " + std::to_string(closed.port()) + " is bound but nobody listens: connecting to " + closed.python());
     expect_errno(ECONNREFUSED, [&] { connect_client(closed, 5000); });
-    explain("no program listens on that port, so the peer's kernel answered the SYN with RST; this comes "
-            "back at once.",
-            "check host and port; report it, or retry later with a growing pause (the server may be starting).");
+    explain(
+        "no program listens on that port, so the peer's kernel answered the SYN with RST; this comes "
+        "back at once.",
+        "check host and port; report it, or retry later with a growing pause (the server may be starting).");
     return 0;
 }
 

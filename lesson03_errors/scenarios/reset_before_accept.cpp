@@ -31,9 +31,10 @@ int reset_before_accept(const Options& opts)
     std::cout << "accept() succeeded on Linux: it hands over the connection even though it is already reset\n";
     wait_error(conn.get(), 5000);
     expect_recv_error(ECONNRESET, conn.get());
-    explain("the client gave up between its connect() and our accept(); Linux reports that on the "
-            "connection (ECONNRESET), BSD and Windows on accept() (ECONNABORTED 103).",
-            "in a server, log it and go back to accept(): one vanished client must never stop the server.");
+    explain(
+        "the client gave up between its connect() and our accept(); Linux reports that on the "
+        "connection (ECONNRESET), BSD and Windows on accept() (ECONNABORTED 103).",
+        "in a server, log it and go back to accept(): one vanished client must never stop the server.");
     return 0;
 }
 

@@ -23,8 +23,7 @@ int select_timeout(const Options& opts)
     Connection conn = connected_pair(opts);
     netlab::send_all(conn.client.get(), "GET / HTTP/1.0\n\n", 5000);
     const int wait_ms = opts.wait_ms(2000);
-    step("sent b'GET / HTTP/1.0\\n\\n'; the server never answers; select([s], [], [], " +
-         seconds(wait_ms) + ")");
+    step("sent b'GET / HTTP/1.0\\n\\n'; the server never answers; select([s], [], [], " + seconds(wait_ms) + ")");
     const int fd = conn.client.get();
     if (fd >= FD_SETSIZE)  // select() cannot watch descriptors past FD_SETSIZE: one reason poll() exists
         unexpected("descriptor " + std::to_string(fd) + " is too big for select()");

@@ -63,7 +63,8 @@ int send_buffer(const Options& opts)
         total += n;
         ++calls;
     }
-    netlab::trace(calls, " x send(", fd, ", 65536) = ", total, " bytes in all, then send = -1 ", (err ? netlab::errno_name(err) : "(none)"));
+    netlab::trace(calls, " x send(", fd, ", 65536) = ", total, " bytes in all, then send = -1 ",
+                  (err ? netlab::errno_name(err) : "(none)"));
     if (err == 0)
         unexpected("1 GiB was accepted without EAGAIN");
     report_errno("send(" + std::to_string(fd) + ", 65536) after " + std::to_string(calls) + " successful calls", err);
@@ -89,10 +90,11 @@ int send_buffer(const Options& opts)
         std::cout << "Recv-Q + Send-Q = " << total << ": every byte we sent waits in one of the two queues\n";
     const std::string port = std::to_string(server_addr.port());
     show_tool({"ss", "-tn", "state", "established", "( sport = :" + port + " or dport = :" + port + " )"});
-    explain("the peer does not read, so its receive buffer and then our send buffer are full; TCP's flow "
-            "control stops us instead of losing data.",
-            "with non-blocking sockets keep the unsent rest and wait for POLLOUT before sending more; a peer "
-            "that never reads needs a timeout, or the connection closed.");
+    explain(
+        "the peer does not read, so its receive buffer and then our send buffer are full; TCP's flow "
+        "control stops us instead of losing data.",
+        "with non-blocking sockets keep the unsent rest and wait for POLLOUT before sending more; a peer "
+        "that never reads needs a timeout, or the connection closed.");
     return 0;
 }
 

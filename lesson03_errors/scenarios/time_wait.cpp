@@ -84,9 +84,10 @@ int time_wait(const Options& opts)
     title("TIME_WAIT after a server restart, and the SO_REUSEADDR cure (lectures 003, 002)");
     const std::uint16_t port = serve_once(opts, false);
     expect_errno(EADDRINUSE, [&] { restart(opts, port, false); });
-    explain("the old server's connection is still in TIME_WAIT on that port (60 s on Linux), and TIME_WAIT "
-            "keeps the address taken.",
-            "set SO_REUSEADDR on the listening socket before bind(), in every run of the server.");
+    explain(
+        "the old server's connection is still in TIME_WAIT on that port (60 s on Linux), and TIME_WAIT "
+        "keeps the address taken.",
+        "set SO_REUSEADDR on the listening socket before bind(), in every run of the server.");
     step("the old socket had no SO_REUSEADDR, so setting it only now does not help on Linux:");
     expect_errno(EADDRINUSE, [&] { restart(opts, port, true); });
 

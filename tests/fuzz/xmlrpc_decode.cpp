@@ -23,8 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     try {
         const xmlrpc::Response r = xmlrpc::parse_response(text);
-        if (!r.is_fault && xmlrpc::python_repr(xmlrpc::parse_response(xmlrpc::encode_response(r.value)).value) !=
-                               xmlrpc::python_repr(r.value))
+        if (!r.is_fault &&
+            xmlrpc::python_repr(xmlrpc::parse_response(xmlrpc::encode_response(r.value)).value) != xmlrpc::python_repr(r.value))
             std::abort();
     } catch (const xmlrpc::Error&) {
     }

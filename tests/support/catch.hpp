@@ -13,8 +13,8 @@
 
 // Ends the current test case as "skipped": ctest recognises the marker line (see
 // tests/CMakeLists.txt, SKIP_REGULAR_EXPRESSION) and reports the test as skipped with the reason.
-#define NETLAB_SKIP(reason)                                              \
-    do {                                                                 \
-        std::cout << "NETLAB-SKIP: " << (reason) << std::endl;           \
-        return;                                                          \
+#define NETLAB_SKIP(reason)                                    \
+    do {                                                       \
+        std::cout << "NETLAB-SKIP: " << (reason) << std::endl; \
+        return;                                                \
     } while (0)

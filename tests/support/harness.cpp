@@ -182,8 +182,7 @@ void Process::drain()
     }
 }
 
-std::string Process::expect_in(std::string& buf, std::size_t& cursor, std::string_view text, Ms deadline,
-                               const char* stream)
+std::string Process::expect_in(std::string& buf, std::size_t& cursor, std::string_view text, Ms deadline, const char* stream)
 {
     const auto until = clock::now() + deadline;
     for (;;) {
@@ -196,8 +195,8 @@ std::string Process::expect_in(std::string& buf, std::size_t& cursor, std::strin
         }
         auto left = std::chrono::duration_cast<Ms>(until - clock::now());
         if (left.count() <= 0 || (out_ < 0 && err_ < 0))  // out of time, or nothing more can come
-            throw std::runtime_error("expected a line on " + std::string(stream) + " containing:\n  " +
-                                     std::string(text) + "\nbut got (" + join(argv_) + "):\n" + transcript());
+            throw std::runtime_error("expected a line on " + std::string(stream) + " containing:\n  " + std::string(text) +
+                                     "\nbut got (" + join(argv_) + "):\n" + transcript());
         pump(std::min(left, Ms(50)));
     }
 }
@@ -335,8 +334,8 @@ void wait_listening(std::uint16_t port, bool udp, Ms deadline)
     const char* v4 = udp ? "/proc/net/udp" : "/proc/net/tcp";
     const char* v6 = udp ? "/proc/net/udp6" : "/proc/net/tcp6";
     if (!eventually([&] { return port_in_proc(port, v4, state) || port_in_proc(port, v6, state); }, deadline))
-        throw std::runtime_error("nothing listens on " + std::string(udp ? "UDP" : "TCP") + " port " +
-                                 std::to_string(port) + " after " + std::to_string(deadline.count()) + " ms");
+        throw std::runtime_error("nothing listens on " + std::string(udp ? "UDP" : "TCP") + " port " + std::to_string(port) +
+                                 " after " + std::to_string(deadline.count()) + " ms");
 }
 
 std::map<pid_t, char> descendants(pid_t root)
@@ -389,7 +388,6 @@ int open_fd_count(pid_t pid)
         }
     return count;
 }
-
 
 std::string P(std::uint16_t port) { return std::to_string(port); }
 

@@ -65,8 +65,7 @@ public:
 private:
     bool pump(Ms timeout);  // wait up to `timeout` and read one chunk; false if nothing came
     void drain();           // read everything already in the pipes, without waiting
-    std::string expect_in(std::string& buf, std::size_t& cursor, std::string_view text, Ms deadline,
-                          const char* stream);
+    std::string expect_in(std::string& buf, std::size_t& cursor, std::string_view text, Ms deadline, const char* stream);
 
     std::vector<std::string> argv_;
     pid_t pid_ = -1;
@@ -101,8 +100,8 @@ struct Server {
 };
 
 // Runs one of our clients against host:port to completion.
-Result client(const std::string& program, std::uint16_t port, std::vector<std::string> args = {},
-              std::string_view input = {}, const std::string& host = "127.0.0.1");
+Result client(const std::string& program, std::uint16_t port, std::vector<std::string> args = {}, std::string_view input = {},
+              const std::string& host = "127.0.0.1");
 // Runs `python3 -c code args...` to completion.
 Result python(const std::string& code, std::vector<std::string> args = {});
 

@@ -68,8 +68,7 @@ std::string join(const std::vector<std::string>& argv)
 
 std::string transcript(const Result& r)
 {
-    return "exit status " + std::to_string(r.code) + "\n--- stdout ---\n" + r.out + "--- stderr ---\n" + r.err +
-           "--------------";
+    return "exit status " + std::to_string(r.code) + "\n--- stdout ---\n" + r.out + "--- stderr ---\n" + r.err + "--------------";
 }
 
 std::vector<std::string> lines_of(const std::string& text)
@@ -168,11 +167,15 @@ void check(const RuntimeError& row)
     const std::string how = row.program + " with " + fault + " (" + join(argv) + ")";
 
     const auto r = run(argv, row.input);
-    expect(r.code == row.code, how + ": expected exit status " + std::to_string(row.code) +
-                                   " (a runtime error), got " + std::to_string(r.code) + "\n" + transcript(r), all);
+    expect(r.code == row.code,
+           how + ": expected exit status " + std::to_string(row.code) + " (a runtime error), got " + std::to_string(r.code) +
+               "\n" + transcript(r),
+           all);
     const std::string& said = row.on_stdout ? r.out : r.err;
-    expect(said.find(row.says) != std::string::npos, how + ": expected on " + (row.on_stdout ? "stdout" : "stderr") +
-                                                         " a line containing: " + row.says + "\n" + transcript(r), all);
+    expect(
+        said.find(row.says) != std::string::npos,
+        how + ": expected on " + (row.on_stdout ? "stdout" : "stderr") + " a line containing: " + row.says + "\n" + transcript(r),
+        all);
     if (!row.on_stdout)
         for (const auto& line : lines_of(r.err))
             expect(line.rfind(row.program + ": ", 0) == 0,
@@ -181,8 +184,10 @@ void check(const RuntimeError& row)
     argv.push_back("--trace");
     const auto t = run(argv, row.input);
     const std::string with_trace = how + " --trace";
-    expect(t.code == row.code, with_trace + ": expected exit status " + std::to_string(row.code) + ", got " +
-                                   std::to_string(t.code) + "\n" + transcript(t), all);
+    expect(t.code == row.code,
+           with_trace + ": expected exit status " + std::to_string(row.code) + ", got " + std::to_string(t.code) + "\n" +
+               transcript(t),
+           all);
     expect((row.on_stdout ? t.out : t.err).find(row.says) != std::string::npos,
            with_trace + ": expected the same error (" + row.says + ")\n" + transcript(t), all);
     bool narrated = false;
@@ -228,8 +233,10 @@ void check(const Served& row)
                         return (!row.udp && open_fd_count(pid) > fds_idle) || client->readable() ||
                                server.proc.out().size() + server.proc.err().size() > said;
                     });
-                    expect(taken, how + ": the test's client was neither accepted, answered nor logged within " +
-                                      std::to_string(kDeadline.count()) + " ms\n" + server.proc.transcript(), all);
+                    expect(taken,
+                           how + ": the test's client was neither accepted, answered nor logged within " +
+                               std::to_string(kDeadline.count()) + " ms\n" + server.proc.transcript(),
+                           all);
                 }
                 const auto tree = descendants(pid);
                 const auto sent = clock::now();
@@ -238,20 +245,24 @@ void check(const Served& row)
                 const auto took = std::chrono::duration_cast<Ms>(clock::now() - sent).count();
                 if (!stopped) {
                     server.proc.out();
-                    expect(false, how + ": expected it to stop within 2 s of " + signame + ", still running after " +
-                                      std::to_string(took) + " ms (the signal goes to the process the test started: " +
-                                      "a wrapper script must exec the program or pass the signal on)\n" +
-                                      server.proc.transcript(), all);
+                    expect(false,
+                           how + ": expected it to stop within 2 s of " + signame + ", still running after " +
+                               std::to_string(took) + " ms (the signal goes to the process the test started: " +
+                               "a wrapper script must exec the program or pass the signal on)\n" + server.proc.transcript(),
+                           all);
                     report(row.program, rule, "failed");
                     continue;
                 }
                 const int code = server.proc.wait();
-                expect(code == 0, how + ": expected exit status 0 after " + signame + ", got " + std::to_string(code) +
-                                      "\n" + server.proc.transcript(), all);
+                expect(code == 0,
+                       how + ": expected exit status 0 after " + signame + ", got " + std::to_string(code) + "\n" +
+                           server.proc.transcript(),
+                       all);
                 for (const auto& [child, state] : tree) {
                     const bool gone = eventually([&, c = child] { return !alive(c); }, Ms(std::max<long>(0, 2000 - took)));
-                    expect(gone, how + ": process " + std::to_string(child) + " it started was still running 2 s after " +
-                                     signame, all);
+                    expect(gone,
+                           how + ": process " + std::to_string(child) + " it started was still running 2 s after " + signame,
+                           all);
                 }
                 report(row.program, rule, all ? "passed" : "failed");
             }

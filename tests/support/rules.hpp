@@ -30,10 +30,10 @@ namespace netlab::test::rules {
 
 // What makes a program fail at run time.
 enum class Fault {
-    tcp_busy,   // something already listens on the TCP port (a server's bind fails)
-    udp_busy,   // something already has the UDP port (a server's bind fails)
-    nobody,     // nothing listens or answers on the port (a client is refused, or times out)
-    none,       // the arguments alone cause it (a name that does not resolve, port 0...)
+    tcp_busy,  // something already listens on the TCP port (a server's bind fails)
+    udp_busy,  // something already has the UDP port (a server's bind fails)
+    nobody,    // nothing listens or answers on the port (a client is refused, or times out)
+    none,      // the arguments alone cause it (a name that does not resolve, port 0...)
 };
 
 struct RuntimeError {
@@ -42,10 +42,10 @@ struct RuntimeError {
     // "--host 127.0.0.1 --port {port}" come first.
     std::vector<std::string> args;
     Fault fault;
-    std::string says;       // a part of what it must print: the call and its errno, say
-    int code = 1;           // the exit status the program documents for this error
-    bool on_stdout = false; // the lecture prints this error on stdout (robust_client)
-    std::string input = {}; // its stdin
+    std::string says;        // a part of what it must print: the call and its errno, say
+    int code = 1;            // the exit status the program documents for this error
+    bool on_stdout = false;  // the lecture prints this error on stdout (robust_client)
+    std::string input = {};  // its stdin
 };
 
 // Runs the row twice: as is (exit `code`, `says` on stderr - every stderr line starting with
