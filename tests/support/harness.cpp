@@ -425,6 +425,26 @@ Result python(const std::string& code, std::vector<std::string> args)
     return run(std::move(args));
 }
 
+Process python_peer(const std::string& code, std::vector<std::string> args)
+{
+    args.insert(args.begin(), {tool("python3"), "-c", code});
+    return Process(std::move(args));
+}
+
+namespace {
+std::vector<std::string> with_port(std::uint16_t port, std::vector<std::string> args)
+{
+    args.insert(args.begin(), P(port));
+    return args;
+}
+}  // namespace
+
+PythonServer::PythonServer(const std::string& code, bool udp, std::vector<std::string> args)
+    : port(free_port()), proc(python_peer(code, with_port(port, std::move(args))))
+{
+    wait_listening(port, udp);
+}
+
 bool contains(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
 
 bool vanish_without_a_trace(std::uint16_t port)

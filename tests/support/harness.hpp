@@ -102,8 +102,22 @@ struct Server {
 // Runs one of our clients against host:port to completion.
 Result client(const std::string& program, std::uint16_t port, std::vector<std::string> args = {}, std::string_view input = {},
               const std::string& host = "127.0.0.1");
-// Runs `python3 -c code args...` to completion.
+// ---- real peers written in Python: the lecture's own code, run by python3 --------------------------
+// Runs `python3 -c code args...` to completion: the lecture's client against one of ours.
 Result python(const std::string& code, std::vector<std::string> args = {});
+// Starts `python3 -c code args...` and returns at once: a peer the test talks to while it runs.
+Process python_peer(const std::string& code, std::vector<std::string> args = {});
+
+// The lecture's Python server, as `python3 -c code PORT args...` on a fresh port (sys.argv[1]),
+// ready (listening, or bound for UDP) when the constructor returns: ours as its client, then
+//   PythonServer py(kLectureServer);
+//   auto c = client("echo_client", py.port);
+//   CHECK(py.proc.wait() == 0);
+struct PythonServer {
+    std::uint16_t port;
+    Process proc;
+    explicit PythonServer(const std::string& code, bool udp = false, std::vector<std::string> args = {});
+};
 
 bool contains(std::string_view text, std::string_view part);
 
