@@ -185,15 +185,29 @@ TEST_CASE("net_errors --list names every scenario with one line each", "[net_err
     CHECK(run({bin("net_errors"), "--help"}).code == 0);
 }
 
+namespace {
+const std::vector<std::vector<std::string>> kUsageErrors{{},
+                                                         {"no-such-scenario"},
+                                                         {"refused", "reset"},
+                                                         {"recv-timeout", "--timeout", "x"},
+                                                         {"recv-timeout", "--timeout", "0"},
+                                                         {"connect-etimedout", "--syn-retries", "99"},
+                                                         {"--bogus"}};
+
+std::string joined(const std::vector<std::string>& args)
+{
+    std::string s = "net_errors";
+    for (const auto& a : args)
+        s += " " + a;
+    return s;
+}
+}  // namespace
+
 TEST_CASE("net_errors usage errors: one line on stderr, exit 2", "[net_errors]")
 {
-    for (auto args : std::vector<std::vector<std::string>>{{},
-                                                           {"no-such-scenario"},
-                                                           {"refused", "reset"},
-                                                           {"recv-timeout", "--timeout", "x"},
-                                                           {"recv-timeout", "--timeout", "0"},
-                                                           {"connect-etimedout", "--syn-retries", "99"},
-                                                           {"--bogus"}}) {
+    const auto args = GENERATE(from_range(kUsageErrors));
+    DYNAMIC_SECTION(joined(args))
+    {
         std::vector<std::string> argv{bin("net_errors")};
         argv.insert(argv.end(), args.begin(), args.end());
         auto r = run(argv);
@@ -204,23 +218,153 @@ TEST_CASE("net_errors usage errors: one line on stderr, exit 2", "[net_errors]")
     }
 }
 
-// ---- net_errors: one test per scenario ---------------------------------------------------------
+// ---- net_errors: each scenario's report ---------------------------------------------------------
 
-TEST_CASE("net_errors bad-name: getaddrinfo EAI_NONAME -2, socket.gaierror", "[net_errors]")
+namespace {
+// The three lines of an errno report (check_errno).
+struct Errno {
+    int number;
+    std::string name, message, python_class;
+};
+
+// What one run of a scenario must print, besides exit 0.
+struct Report {
+    std::string title;  // the scenario and what it shows: the row's section name
+    std::string scenario;
+    std::vector<std::string> args = {};
+    std::vector<std::string> lines = {};                             // lines it prints, exactly
+    std::vector<std::pair<std::string, std::string>> starting = {};  // its first line starting with .first contains .second
+    std::vector<Errno> errnos = {};
+    std::vector<std::string> has = {};    // text anywhere in it
+    std::vector<std::string> lacks = {};  // text nowhere in it
+};
+
+void check_report(const Report& row)
 {
-    auto r = scenario("bad-name");
+    auto r = scenario(row.scenario, row.args);
+    INFO(r.out << r.err);
     CHECK(r.code == 0);
-    CHECK(has_line(r.out, "call:    getaddrinfo('bad adress', '0')"));
-    CHECK(has_line(r.out, "errno:   -2 EAI_NONAME (a getaddrinfo code, not an errno)"));
-    CHECK(has_line(r.out, "python:  socket.gaierror: [Errno -2] Name or service not known"));
+    for (const auto& line : row.lines)
+        CHECK(has_line(r.out, line));
+    for (const auto& [prefix, part] : row.starting) {
+        const std::string line = line_starting(r.out, prefix);
+        INFO("the line starting '" << prefix << "'");
+        CHECK_FALSE(line.empty());
+        CHECK(contains(line, part));
+    }
+    for (const auto& e : row.errnos)
+        check_errno(r, e.number, e.name, e.message, e.python_class);
+    for (const auto& text : row.has)
+        CHECK(contains(r.out, text));
+    for (const auto& text : row.lacks)
+        CHECK_FALSE(contains(r.out, text));
 }
 
-TEST_CASE("net_errors in-use: a second bind to a listening port, EADDRINUSE 98", "[net_errors]")
+const Errno kEaddrinuse{98, "EADDRINUSE", "Address already in use", "OSError"};
+const Errno kEconnrefused{111, "ECONNREFUSED", "Connection refused", "ConnectionRefusedError"};
+const Errno kEconnreset{104, "ECONNRESET", "Connection reset by peer", "ConnectionResetError"};
+const Errno kEagain{11, "EAGAIN", "Resource temporarily unavailable", "BlockingIOError"};
+
+// The scenarios whose report is all there is to check; the others have TEST_CASEs of their own below.
+const std::vector<Report> kReports{
+    {.title = "bad-name: getaddrinfo EAI_NONAME -2, socket.gaierror",
+     .scenario = "bad-name",
+     .lines = {"call:    getaddrinfo('bad adress', '0')", "errno:   -2 EAI_NONAME (a getaddrinfo code, not an errno)",
+               "python:  socket.gaierror: [Errno -2] Name or service not known"}},
+    {.title = "in-use: a second bind to a listening port, EADDRINUSE 98",
+     .scenario = "in-use",
+     .starting = {{"call:    bind(127.0.0.1:", ""}},
+     .errnos = {kEaddrinuse}},
+    {.title = "refused: ECONNREFUSED 111",
+     .scenario = "refused",
+     .starting = {{"call:    connect(127.0.0.1:", ""}},
+     .errnos = {kEconnrefused}},
+    {.title = "connect-timeout: SYNs dropped, our timeout ends it - reusing the socket gives EALREADY",
+     .scenario = "connect-timeout",
+     .args = {"--timeout", "0.5"},
+     .lines = {"errno:   none: no system call failed; our own wait (poll) gave up after 500 ms",
+               "python:  TimeoutError: timed out"},
+     .starting = {{"call:    connect(127.0.0.1:", "with settimeout(0.5)"}},
+     .errnos = {{114, "EALREADY", "Operation already in progress", "BlockingIOError"}}},
+    {.title = "connect-etimedout: the kernel gives up after the SYN retries, ETIMEDOUT 110",
+     .scenario = "connect-etimedout",
+     .args = {"--syn-retries", "1"},
+     .starting = {{"took:    ", ""}},
+     .errnos = {{110, "ETIMEDOUT", "Connection timed out", "TimeoutError"}}},
+    {.title = "recv-timeout: TimeoutError: timed out",
+     .scenario = "recv-timeout",
+     .args = {"--timeout", "0.3"},
+     .lines = {"call:    recv(4096) with settimeout(0.3)", "python:  TimeoutError: timed out"}},
+    {.title = "accept-timeout: TimeoutError: timed out",
+     .scenario = "accept-timeout",
+     .args = {"--timeout", "0.3"},
+     .lines = {"call:    accept() with settimeout(0.3)",
+               "errno:   none: no system call failed; our own wait (poll) gave up after 300 ms",
+               "python:  TimeoutError: timed out"}},
+    {.title = "select-timeout: the lecture's 2 s by default, then no response",
+     .scenario = "select-timeout",
+     .lines = {"errno:   none: select() succeeded and returned 0 ready descriptors", "python:  RuntimeError: no response",
+               "lecture: Socket error: no response"},
+     .starting = {{"-- ", "select([s], [], [], 2)"}, {"call:    select(", "2000 ms) = 0"}}},
+    {.title = "select-timeout --timeout 0.2: select waits that long",
+     .scenario = "select-timeout",
+     .args = {"--timeout", "0.2"},
+     .starting = {{"call:    select(", "200 ms) = 0"}}},
+    {.title = "peer-closed: recv returns 0, socket connection broken",
+     .scenario = "peer-closed",
+     .lines = {"call:    recv(4096) = 0", "errno:   none: recv() succeeded with 0 bytes: the peer sent FIN",
+               "python:  RuntimeError: socket connection broken", "lecture: Socket error: socket connection broken"}},
+    {.title = "reset: RST from SO_LINGER 0, ECONNRESET 104",
+     .scenario = "reset",
+     .lines = {"call:    recv(4096)"},
+     .errnos = {kEconnreset}},
+    {.title = "reset-before-accept: Linux accepts the dead connection, then ECONNRESET (no ECONNABORTED)",
+     .scenario = "reset-before-accept",
+     .lines = {"accept() succeeded on Linux: it hands over the connection even though it is already reset"},
+     .errnos = {kEconnreset},
+     .has = {"ECONNABORTED 103"}},  // the explanation names what BSD says
+    {.title = "broken-pipe: EPIPE 32 with SIGPIPE ignored - with the default action the child dies",
+     .scenario = "broken-pipe",
+     .lines = {"call:    send(b'second')"},
+     .starting = {{"child ", ": killed by signal 13 (SIGPIPE: Broken pipe), exit status 141"}},
+     .errnos = {{32, "EPIPE", "Broken pipe", "BrokenPipeError"}},
+     .lacks = {"SIGPIPE did not kill us"}},
+    {.title = "bad-fd: connect on a closed socket, EBADF 9",
+     .scenario = "bad-fd",
+     .errnos = {{9, "EBADF", "Bad file descriptor", "OSError"}}},
+    {.title = "would-block: non-blocking recv with no data, EAGAIN 11 - data then comes at once",
+     .scenario = "would-block",
+     .lines = {"recv(1024) = 4 bytes"},
+     .errnos = {kEagain}},
+};
+}  // namespace
+
+TEST_CASE("net_errors: each scenario reports the failing call, its errno and Python's exception", "[net_errors]")
 {
-    auto r = scenario("in-use");
-    CHECK(r.code == 0);
-    CHECK(line_starting(r.out, "call:    bind(127.0.0.1:").size() > 0);
-    check_errno(r, 98, "EADDRINUSE", "Address already in use", "OSError");
+    const Report row = GENERATE(from_range(kReports));
+    DYNAMIC_SECTION(row.title) { check_report(row); }
+}
+
+TEST_CASE("net_errors refused over IPv6 ::1", "[net_errors][ipv6]")
+{
+    if (!ipv6_loopback())
+        NETLAB_SKIP("this machine has no IPv6 loopback (::1)");
+    check_report({.title = "refused over IPv6",
+                  .scenario = "refused",
+                  .args = {"--host", "::1"},
+                  .starting = {{"call:    connect([::1]:", ""}},
+                  .errnos = {kEconnrefused}});
+}
+
+TEST_CASE("net_errors not-local: bind to an address this host lacks, EADDRNOTAVAIL 99 - '' binds all", "[net_errors]")
+{
+    if (std::ifstream("/proc/sys/net/ipv4/ip_nonlocal_bind").get() == '1')
+        NETLAB_SKIP("net.ipv4.ip_nonlocal_bind is 1 here: binding any address succeeds");
+    check_report({.title = "not-local",
+                  .scenario = "not-local",
+                  .lines = {"call:    bind(192.0.2.1:0)"},
+                  .starting = {{"bind(('', 0)) works: listening on ('0.0.0.0', ", ""}},
+                  .errnos = {{99, "EADDRNOTAVAIL", "Cannot assign requested address", "OSError"}}});
 }
 
 TEST_CASE("net_errors time-wait: restart fails with EADDRINUSE until the server uses SO_REUSEADDR from the start", "[net_errors]")
@@ -238,108 +382,6 @@ TEST_CASE("net_errors time-wait: restart fails with EADDRINUSE until the server 
     CHECK(r.out.find("bind succeeded: SO_REUSEADDR") != std::string::npos);
     if (have_tool("ss"))  // the kernel's own view: the old connection in TIME_WAIT
         CHECK(r.out.find("$ ss -tan state time-wait") != std::string::npos);
-}
-
-TEST_CASE("net_errors not-local: bind to an address this host lacks, EADDRNOTAVAIL 99 - '' binds all", "[net_errors]")
-{
-    if (std::ifstream("/proc/sys/net/ipv4/ip_nonlocal_bind").get() == '1')
-        NETLAB_SKIP("net.ipv4.ip_nonlocal_bind is 1 here: binding any address succeeds");
-    auto r = scenario("not-local");
-    CHECK(r.code == 0);
-    CHECK(has_line(r.out, "call:    bind(192.0.2.1:0)"));
-    check_errno(r, 99, "EADDRNOTAVAIL", "Cannot assign requested address", "OSError");
-    CHECK(line_starting(r.out, "bind(('', 0)) works: listening on ('0.0.0.0', ").size() > 0);
-}
-
-TEST_CASE("net_errors refused: ECONNREFUSED 111", "[net_errors]")
-{
-    auto r = scenario("refused");
-    CHECK(r.code == 0);
-    CHECK(line_starting(r.out, "call:    connect(127.0.0.1:").size() > 0);
-    check_errno(r, 111, "ECONNREFUSED", "Connection refused", "ConnectionRefusedError");
-}
-
-TEST_CASE("net_errors refused over IPv6 ::1", "[net_errors][ipv6]")
-{
-    if (!ipv6_loopback())
-        NETLAB_SKIP("this machine has no IPv6 loopback (::1)");
-    auto v6 = scenario("refused", {"--host", "::1"});
-    CHECK(v6.code == 0);
-    CHECK(line_starting(v6.out, "call:    connect([::1]:").size() > 0);
-    check_errno(v6, 111, "ECONNREFUSED", "Connection refused", "ConnectionRefusedError");
-}
-
-TEST_CASE("net_errors connect-timeout: SYNs dropped, our timeout ends it - reusing the socket gives EALREADY", "[net_errors]")
-{
-    auto r = scenario("connect-timeout", {"--timeout", "0.5"});
-    INFO(r.out << r.err);
-    CHECK(r.code == 0);
-    CHECK(line_starting(r.out, "call:    connect(127.0.0.1:").find("with settimeout(0.5)") != std::string::npos);
-    CHECK(has_line(r.out, "errno:   none: no system call failed; our own wait (poll) gave up after 500 ms"));
-    CHECK(has_line(r.out, "python:  TimeoutError: timed out"));
-    check_errno(r, 114, "EALREADY", "Operation already in progress", "BlockingIOError");
-}
-
-TEST_CASE("net_errors connect-etimedout: the kernel gives up after the SYN retries, ETIMEDOUT 110", "[net_errors]")
-{
-    auto r = scenario("connect-etimedout", {"--syn-retries", "1"});
-    CHECK(r.code == 0);
-    check_errno(r, 110, "ETIMEDOUT", "Connection timed out", "TimeoutError");
-    CHECK(line_starting(r.out, "took:    ").size() > 0);
-}
-
-TEST_CASE("net_errors recv-timeout and accept-timeout: TimeoutError: timed out", "[net_errors]")
-{
-    auto r = scenario("recv-timeout", {"--timeout", "0.3"});
-    CHECK(r.code == 0);
-    CHECK(has_line(r.out, "call:    recv(4096) with settimeout(0.3)"));
-    CHECK(has_line(r.out, "python:  TimeoutError: timed out"));
-    auto a = scenario("accept-timeout", {"--timeout", "0.3"});
-    CHECK(a.code == 0);
-    CHECK(has_line(a.out, "call:    accept() with settimeout(0.3)"));
-    CHECK(has_line(a.out, "errno:   none: no system call failed; our own wait (poll) gave up after 300 ms"));
-    CHECK(has_line(a.out, "python:  TimeoutError: timed out"));
-}
-
-TEST_CASE("net_errors select-timeout: the lecture's 2 s by default, then no response", "[net_errors]")
-{
-    auto r = scenario("select-timeout");
-    INFO(r.out << r.err);
-    CHECK(r.code == 0);
-    CHECK(line_starting(r.out, "-- ").find("select([s], [], [], 2)") != std::string::npos);
-    CHECK(line_starting(r.out, "call:    select(").find("2000 ms) = 0") != std::string::npos);
-    CHECK(has_line(r.out, "errno:   none: select() succeeded and returned 0 ready descriptors"));
-    CHECK(has_line(r.out, "python:  RuntimeError: no response"));
-    CHECK(has_line(r.out, "lecture: Socket error: no response"));
-    auto short_wait = scenario("select-timeout", {"--timeout", "0.2"});
-    CHECK(line_starting(short_wait.out, "call:    select(").find("200 ms) = 0") != std::string::npos);
-}
-
-TEST_CASE("net_errors peer-closed: recv returns 0, socket connection broken", "[net_errors]")
-{
-    auto r = scenario("peer-closed");
-    CHECK(r.code == 0);
-    CHECK(has_line(r.out, "call:    recv(4096) = 0"));
-    CHECK(has_line(r.out, "errno:   none: recv() succeeded with 0 bytes: the peer sent FIN"));
-    CHECK(has_line(r.out, "python:  RuntimeError: socket connection broken"));
-    CHECK(has_line(r.out, "lecture: Socket error: socket connection broken"));
-}
-
-TEST_CASE("net_errors reset: RST from SO_LINGER 0, ECONNRESET 104", "[net_errors]")
-{
-    auto r = scenario("reset");
-    CHECK(r.code == 0);
-    CHECK(has_line(r.out, "call:    recv(4096)"));
-    check_errno(r, 104, "ECONNRESET", "Connection reset by peer", "ConnectionResetError");
-}
-
-TEST_CASE("net_errors reset-before-accept: Linux accepts the dead connection, then ECONNRESET (no ECONNABORTED)", "[net_errors]")
-{
-    auto r = scenario("reset-before-accept");
-    CHECK(r.code == 0);
-    CHECK(has_line(r.out, "accept() succeeded on Linux: it hands over the connection even though it is already reset"));
-    check_errno(r, 104, "ECONNRESET", "Connection reset by peer", "ConnectionResetError");
-    CHECK(r.out.find("ECONNABORTED 103") != std::string::npos);  // the explanation names what BSD says
 }
 
 TEST_CASE("net_errors aborted: ss -K destroys the connection, ECONNABORTED 103 (root)", "[net_errors][root]")
@@ -363,33 +405,6 @@ TEST_CASE("net_errors aborted: ss -K destroys the connection, ECONNABORTED 103 (
         CHECK(line_starting(v6.out, "$ ss -K -tn src [::1] sport = ").size() > 0);
         check_errno(v6, 103, "ECONNABORTED", "Software caused connection abort", "ConnectionAbortedError");
     }
-}
-
-TEST_CASE("net_errors broken-pipe: EPIPE 32 with SIGPIPE ignored - with the default action the child dies", "[net_errors]")
-{
-    auto r = scenario("broken-pipe");
-    INFO(r.out << r.err);
-    CHECK(r.code == 0);
-    CHECK(has_line(r.out, "call:    send(b'second')"));
-    check_errno(r, 32, "EPIPE", "Broken pipe", "BrokenPipeError");
-    const std::string child = line_starting(r.out, "child ");
-    CHECK(child.find(": killed by signal 13 (SIGPIPE: Broken pipe), exit status 141") != std::string::npos);
-    CHECK(r.out.find("SIGPIPE did not kill us") == std::string::npos);
-}
-
-TEST_CASE("net_errors bad-fd: connect on a closed socket, EBADF 9", "[net_errors]")
-{
-    auto r = scenario("bad-fd");
-    CHECK(r.code == 0);
-    check_errno(r, 9, "EBADF", "Bad file descriptor", "OSError");
-}
-
-TEST_CASE("net_errors would-block: non-blocking recv with no data, EAGAIN 11 - data then comes at once", "[net_errors]")
-{
-    auto r = scenario("would-block");
-    CHECK(r.code == 0);
-    check_errno(r, 11, "EAGAIN", "Resource temporarily unavailable", "BlockingIOError");
-    CHECK(has_line(r.out, "recv(1024) = 4 bytes"));
 }
 
 TEST_CASE("net_errors send-buffer: the peer never reads, EAGAIN 11 after megabytes - Recv-Q and Send-Q shown", "[net_errors]")
@@ -463,46 +478,46 @@ TEST_CASE("net_errors' python lines are what Python itself prints", "[net_errors
 {
     // The lecture's calls, run by the real Python against the same kinds of loopback peers; each
     // exception is printed as the last line of its traceback. No sleeps: poll() waits for the RST.
-    auto py = run({tool("python3"), "-c",
-                   "import select, socket, struct, traceback\n"
-                   "def show(name, f):\n"
-                   "    try: f()\n"
-                   "    except OSError as e: print(name + '\\t' + traceback.format_exception_only(type(e), e)[-1].strip())\n"
-                   "    else: print(name + '\\tno exception')\n"
-                   "lo = '127.0.0.1'\n"
-                   "show('bad-name', lambda: socket.socket().connect(('bad adress', 0)))\n"
-                   "srv = socket.socket(); srv.bind((lo, 0)); srv.listen(5)\n"
-                   "show('in-use', lambda: socket.socket().bind(srv.getsockname()))\n"
-                   "show('not-local', lambda: socket.socket().bind(('192.0.2.1', 0)))\n"
-                   "b = socket.socket(); b.bind((lo, 0))\n"
-                   "show('refused', lambda: socket.socket().connect(b.getsockname()))\n"
-                   "full = socket.socket(); full.bind((lo, 0)); full.listen(0)\n"
-                   "filler = socket.create_connection(full.getsockname())\n"
-                   "s = socket.socket(); s.settimeout(0.3)\n"
-                   "show('connect-timeout', lambda: s.connect(full.getsockname()))\n"
-                   "show('connect-timeout', lambda: s.connect((lo, full.getsockname()[1] ^ 1)))\n"
-                   "k = socket.socket(); k.setsockopt(socket.IPPROTO_TCP, socket.TCP_SYNCNT, 1)\n"
-                   "show('connect-etimedout', lambda: k.connect(full.getsockname()))\n"
-                   "def pair():\n"
-                   "    c = socket.create_connection(srv.getsockname()); a, _ = srv.accept(); return c, a\n"
-                   "c, a = pair(); c.settimeout(0.3); c.sendall(b'GET / HTTP/1.1')\n"
-                   "show('recv-timeout', lambda: c.recv(4096))\n"
-                   "srv.settimeout(0.3)\n"
-                   "show('accept-timeout', lambda: srv.accept())\n"
-                   "srv.settimeout(None)\n"
-                   "c, a = pair(); a.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0)); a.close()\n"
-                   "c.settimeout(5)\n"
-                   "show('reset', lambda: c.recv(4096))\n"
-                   "c, a = pair(); a.close(); c.send(b'first')\n"
-                   "p = select.poll(); p.register(c, 0); p.poll(5000)\n"
-                   "show('broken-pipe', lambda: c.send(b'second'))\n"
-                   "d = socket.socket(); d.close()\n"
-                   "show('bad-fd', lambda: d.connect(srv.getsockname()))\n"
-                   "c, a = pair(); c.setblocking(False)\n"
-                   "show('would-block', lambda: c.recv(1024))\n"
-                   "def fill():\n"
-                   "    while True: c.send(b'x' * 65536)\n"
-                   "show('send-buffer', fill)\n"});
+    auto py = python(
+        "import select, socket, struct, traceback\n"
+        "def show(name, f):\n"
+        "    try: f()\n"
+        "    except OSError as e: print(name + '\\t' + traceback.format_exception_only(type(e), e)[-1].strip())\n"
+        "    else: print(name + '\\tno exception')\n"
+        "lo = '127.0.0.1'\n"
+        "show('bad-name', lambda: socket.socket().connect(('bad adress', 0)))\n"
+        "srv = socket.socket(); srv.bind((lo, 0)); srv.listen(5)\n"
+        "show('in-use', lambda: socket.socket().bind(srv.getsockname()))\n"
+        "show('not-local', lambda: socket.socket().bind(('192.0.2.1', 0)))\n"
+        "b = socket.socket(); b.bind((lo, 0))\n"
+        "show('refused', lambda: socket.socket().connect(b.getsockname()))\n"
+        "full = socket.socket(); full.bind((lo, 0)); full.listen(0)\n"
+        "filler = socket.create_connection(full.getsockname())\n"
+        "s = socket.socket(); s.settimeout(0.3)\n"
+        "show('connect-timeout', lambda: s.connect(full.getsockname()))\n"
+        "show('connect-timeout', lambda: s.connect((lo, full.getsockname()[1] ^ 1)))\n"
+        "k = socket.socket(); k.setsockopt(socket.IPPROTO_TCP, socket.TCP_SYNCNT, 1)\n"
+        "show('connect-etimedout', lambda: k.connect(full.getsockname()))\n"
+        "def pair():\n"
+        "    c = socket.create_connection(srv.getsockname()); a, _ = srv.accept(); return c, a\n"
+        "c, a = pair(); c.settimeout(0.3); c.sendall(b'GET / HTTP/1.1')\n"
+        "show('recv-timeout', lambda: c.recv(4096))\n"
+        "srv.settimeout(0.3)\n"
+        "show('accept-timeout', lambda: srv.accept())\n"
+        "srv.settimeout(None)\n"
+        "c, a = pair(); a.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0)); a.close()\n"
+        "c.settimeout(5)\n"
+        "show('reset', lambda: c.recv(4096))\n"
+        "c, a = pair(); a.close(); c.send(b'first')\n"
+        "p = select.poll(); p.register(c, 0); p.poll(5000)\n"
+        "show('broken-pipe', lambda: c.send(b'second'))\n"
+        "d = socket.socket(); d.close()\n"
+        "show('bad-fd', lambda: d.connect(srv.getsockname()))\n"
+        "c, a = pair(); c.setblocking(False)\n"
+        "show('would-block', lambda: c.recv(1024))\n"
+        "def fill():\n"
+        "    while True: c.send(b'x' * 65536)\n"
+        "show('send-buffer', fill)\n");
     INFO(py.out << py.err);
     REQUIRE(py.code == 0);
     std::map<std::string, std::string> python;  // scenario -> its exception lines, in order
@@ -542,28 +557,32 @@ TEST_CASE("net_errors' python lines are what Python itself prints", "[net_errors
 
 // ---- robust_client: each failure class, its message and exit status --------------------------
 
-TEST_CASE("robust_client: an answer is printed, exit 0", "[robust_client]")
-{
-    Sock server = bound(1);
-    Process client({bin("robust_client"), "--port", std::to_string(port_of(server))});
-    std::string got;
-    Sock conn = accept_and_read(server, kMessage.size(), got);
-    CHECK(got == kMessage);
-    REQUIRE(::send(conn.fd, "ПРИВЕТ!", std::string("ПРИВЕТ!").size(), MSG_NOSIGNAL) > 0);
-    CHECK(client.wait() == 0);
-    CHECK(client.out() == "ПРИВЕТ!\n");
-}
+namespace {
+// robust_client's request and the answer it gets: the lecture's default message, or --message's.
+struct Exchange {
+    std::vector<std::string> args;
+    std::string request, answer;
+};
+const std::vector<Exchange> kExchanges{{{}, kMessage, "ПРИВЕТ!"}, {{"--message", "hello"}, "hello", "HELLO"}};
+}  // namespace
 
-TEST_CASE("robust_client --message: sends that instead of the lecture's Привет!", "[robust_client]")
+TEST_CASE("robust_client: an answer is printed, exit 0 - --message sends that instead of the lecture's Привет!",
+          "[robust_client]")
 {
-    Sock server = bound(1);
-    Process client({bin("robust_client"), "--port", std::to_string(port_of(server)), "--message", "hello"});
-    std::string got;
-    Sock conn = accept_and_read(server, 5, got);
-    CHECK(got == "hello");
-    REQUIRE(::send(conn.fd, "HELLO", 5, MSG_NOSIGNAL) == 5);
-    CHECK(client.wait() == 0);
-    CHECK(client.out() == "HELLO\n");
+    const Exchange row = GENERATE(from_range(kExchanges));
+    DYNAMIC_SECTION(row.request)
+    {
+        Sock server = bound(1);
+        std::vector<std::string> argv{bin("robust_client"), "--port", std::to_string(port_of(server))};
+        argv.insert(argv.end(), row.args.begin(), row.args.end());
+        Process client(argv);
+        std::string got;
+        Sock conn = accept_and_read(server, row.request.size(), got);
+        CHECK(got == row.request);
+        REQUIRE(::send(conn.fd, row.answer.data(), row.answer.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(row.answer.size()));
+        CHECK(client.wait() == 0);
+        CHECK(client.out() == row.answer + "\n");
+    }
 }
 
 TEST_CASE("robust_client: name error -> Wrong adress, exit 3", "[robust_client]")
@@ -634,20 +653,22 @@ TEST_CASE("robust_client: usage errors exit 2", "[robust_client]")
 
 TEST_CASE("robust_client against the lecture's Python echo server, IPv4 and IPv6", "[robust_client][interop]")
 {
-    for (const std::string host : {"127.0.0.1", "::1"}) {
-        if (host == "::1" && !ipv6_loopback())
-            continue;
+    const std::string host = GENERATE(as<std::string>{}, "127.0.0.1", "::1");
+    if (host == "::1" && !ipv6_loopback())
+        return;  // this machine has no IPv6 loopback: the IPv4 row stands alone
+    DYNAMIC_SECTION(host)
+    {
         // Port 0 as everywhere in this lesson: the server prints the port the kernel chose.
-        Process py({tool("python3"), "-c",
-                    "import socket, sys\n"
-                    "host = sys.argv[1]\n"
-                    "family = socket.AF_INET6 if ':' in host else socket.AF_INET\n"
-                    "with socket.create_server((host, 0), family=family) as server:\n"
-                    "    print(server.getsockname()[1], flush=True)\n"
-                    "    client, addr = server.accept()\n"
-                    "    client.sendall(client.recv(4096).upper())\n"
-                    "    client.close()\n",
-                    host});
+        auto py = python_peer(
+            "import socket, sys\n"
+            "host = sys.argv[1]\n"
+            "family = socket.AF_INET6 if ':' in host else socket.AF_INET\n"
+            "with socket.create_server((host, 0), family=family) as server:\n"
+            "    print(server.getsockname()[1], flush=True)\n"
+            "    client, addr = server.accept()\n"
+            "    client.sendall(client.recv(4096).upper())\n"
+            "    client.close()\n",
+            {host});
         const auto port = static_cast<std::uint16_t>(std::stoi(py.expect_line("")));
         auto r = robust(port, {"--message", "hello", "--trace"}, host);
         INFO(host << "\n" << r.out << r.err);
