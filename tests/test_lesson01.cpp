@@ -104,22 +104,19 @@ TEST_CASE("echo: the lecture's Python client against our server, ours against th
     CHECK(server.proc.expect_line("Привет!") == "Привет!");
     server.stop();
 
-    const auto port = free_port();
-    Process pyserver({tool("python3"), "-c",
-                      "import socket,sys\n"
-                      "with socket.create_server(('127.0.0.1', int(sys.argv[1]))) as server:\n"
-                      "    client, addr = server.accept()\n"
-                      "    request = client.recv(4096).decode('utf-8')\n"
-                      "    print(request, flush=True)\n"
-                      "    client.send(request.encode('utf-8'))\n"
-                      "    client.close()\n",
-                      P(port)});
-    wait_listening(port);
-    auto c = client("echo_client", port);
+    PythonServer pyserver(
+        "import socket,sys\n"
+        "with socket.create_server(('127.0.0.1', int(sys.argv[1]))) as server:\n"
+        "    client, addr = server.accept()\n"
+        "    request = client.recv(4096).decode('utf-8')\n"
+        "    print(request, flush=True)\n"
+        "    client.send(request.encode('utf-8'))\n"
+        "    client.close()\n");
+    auto c = client("echo_client", pyserver.port);
     CHECK(c.code == 0);
     CHECK(c.out == "Привет!\n");
-    CHECK(pyserver.wait() == 0);
-    CHECK(pyserver.out() == "Привет!\n");
+    CHECK(pyserver.proc.wait() == 0);
+    CHECK(pyserver.proc.out() == "Привет!\n");
 }
 
 TEST_CASE("echo_client against nc as the server", "[echo][interop]")
@@ -145,19 +142,27 @@ TEST_CASE("echo over IPv6: the client's address printed as Python prints it", "[
     server.stop();
 }
 
+namespace {
+// upper_client's arguments and what it prints: the lecture's message, and a Cyrillic one.
+struct Upper {
+    std::vector<std::string> args;
+    std::string out;
+};
+const std::vector<Upper> kUppers{{{}, "HELLO, WORLD!\n"}, {{"--message", "привет, мир! ёжик"}, "ПРИВЕТ, МИР! ЁЖИК\n"}};
+}  // namespace
+
 TEST_CASE("upper (lecture 004): one client until EOF, Cyrillic uppercased, then exit", "[upper]")
 {
-    Server server("upper_server", {});
-    auto c = client("upper_client", server.port);
-    CHECK(c.code == 0);
-    CHECK(c.out == "HELLO, WORLD!\n");
-    CHECK_FALSE(server.proc.expect_line("connected: ('127.0.0.1', ").empty());
-    CHECK(server.proc.wait() == 0);
-
-    Server again("upper_server", {});
-    auto cyr = client("upper_client", again.port, {"--message", "привет, мир! ёжик"});
-    CHECK(cyr.out == "ПРИВЕТ, МИР! ЁЖИК\n");
-    CHECK(again.proc.wait() == 0);
+    const Upper row = GENERATE(from_range(kUppers));
+    DYNAMIC_SECTION(row.out)
+    {
+        Server server("upper_server", {});
+        auto c = client("upper_client", server.port, row.args);
+        CHECK(c.code == 0);
+        CHECK(c.out == row.out);
+        CHECK_FALSE(server.proc.expect_line("connected: ('127.0.0.1', ").empty());
+        CHECK(server.proc.wait() == 0);
+    }
 }
 
 TEST_CASE("upper: a Cyrillic letter split across two recv() calls is still uppercased", "[upper][interop]")
@@ -278,38 +283,32 @@ TEST_CASE("framed --object: a serialized map goes over the wire and comes back a
 
 TEST_CASE("framed: a Python server's back-to-back and split messages are separated correctly", "[framed][interop]")
 {
-    const auto port = free_port();
     // Two messages in one send, then a third cut in the middle of its header.
-    Process py({tool("python3"), "-c",
-                "import socket,sys\n"
-                "def frame(m): b = m.encode(); return f'{len(b):<10}'.encode() + b\n"
-                "with socket.create_server(('127.0.0.1', int(sys.argv[1]))) as srv:\n"
-                "    c, _ = srv.accept()\n"
-                "    c.sendall(frame('first') + frame('второе'))\n"
-                "    third = frame('x' * 40)\n"
-                "    c.sendall(third[:4]); c.sendall(third[4:])\n"
-                "    c.close()\n",
-                P(port)});
-    wait_listening(port);
-    auto c = client("framed_client", port);
+    PythonServer py(
+        "import socket,sys\n"
+        "def frame(m): b = m.encode(); return f'{len(b):<10}'.encode() + b\n"
+        "with socket.create_server(('127.0.0.1', int(sys.argv[1]))) as srv:\n"
+        "    c, _ = srv.accept()\n"
+        "    c.sendall(frame('first') + frame('второе'))\n"
+        "    third = frame('x' * 40)\n"
+        "    c.sendall(third[:4]); c.sendall(third[4:])\n"
+        "    c.close()\n");
+    auto c = client("framed_client", py.port);
     CHECK(c.code == 0);
     CHECK(c.out.find("full msg recvd\nfirst\n") != std::string::npos);
     CHECK(c.out.find("full msg recvd\nвторое\n") != std::string::npos);
     CHECK(c.out.find("full msg recvd\n" + std::string(40, 'x') + "\n") != std::string::npos);
-    CHECK(py.wait() == 0);
+    CHECK(py.proc.wait() == 0);
 
     // A header that lies (claims more than arrives) is reported, not a crash or a hang.
-    const auto port2 = free_port();
-    Process liar({tool("python3"), "-c",
-                  "import socket,sys\n"
-                  "with socket.create_server(('127.0.0.1', int(sys.argv[1]))) as srv:\n"
-                  "    c, _ = srv.accept(); c.sendall(b'100       short'); c.close()\n",
-                  P(port2)});
-    wait_listening(port2);
-    auto cut = client("framed_client", port2);
+    PythonServer liar(
+        "import socket,sys\n"
+        "with socket.create_server(('127.0.0.1', int(sys.argv[1]))) as srv:\n"
+        "    c, _ = srv.accept(); c.sendall(b'100       short'); c.close()\n");
+    auto cut = client("framed_client", liar.port);
     CHECK(cut.code == 1);
     CHECK(cut.err == "framed_client: connection closed in the middle of a message (15 bytes left over)\n");
-    CHECK(liar.wait() == 0);
+    CHECK(liar.proc.wait() == 0);
 }
 
 TEST_CASE("framed: the lecture's Python client reads our server's message", "[framed][interop]")
@@ -360,52 +359,77 @@ TEST_CASE("stream: a Python sendall() client, verified byte for byte", "[stream]
     server.stop();
 }
 
+namespace {
+const std::vector<std::string> kPrograms{"greeting_server", "greeting_client", "echo_server",   "echo_client", "upper_server",
+                                         "upper_client",    "reverse_server",  "prompt_client", "resolve",     "framed_server",
+                                         "framed_client",   "stream_server",   "stream_client"};
+const std::vector<std::string> kServerPrograms{"greeting_server", "echo_server",   "upper_server",
+                                               "reverse_server",  "framed_server", "stream_server"};
+
+// An option's bad value: exit 2 and this one line.
+struct BadValue {
+    std::vector<std::string> argv;
+    std::string err;
+};
+const std::vector<BadValue> kBadValues{
+    {{"echo_server", "--variant", "fancy"}, "echo_server: --variant must be basic, stream or logged, not 'fancy' (try --help)\n"},
+    {{"echo_client", "--timeout", "-1"},
+     "echo_client: --timeout must be a number of seconds above 0 and at most 3600, not '-1' (try --help)\n"},
+};
+}  // namespace
+
 TEST_CASE("cli: every lesson01 program: --help, bad arguments exit 2 with one line", "[cli]")
 {
-    for (const char* program :
-         {"greeting_server", "greeting_client", "echo_server", "echo_client", "upper_server", "upper_client", "reverse_server",
-          "prompt_client", "resolve", "framed_server", "framed_client", "stream_server", "stream_client"}) {
-        INFO(program);
-        auto help = run({bin(program), "--help"});
-        CHECK(help.code == 0);
-        CHECK(help.out.find("--port") != std::string::npos);
-        CHECK(help.out.find("--trace") != std::string::npos);
+    SECTION("every program")
+    {
+        const std::string program = GENERATE(from_range(kPrograms));
+        DYNAMIC_SECTION(program)
+        {
+            auto help = run({bin(program), "--help"});
+            CHECK(help.code == 0);
+            CHECK(help.out.find("--port") != std::string::npos);
+            CHECK(help.out.find("--trace") != std::string::npos);
 
-        auto bad_port = run({bin(program), "--port", "70000"});
-        CHECK(bad_port.code == 2);
-        CHECK(bad_port.err ==
-              std::string(program) + ": --port must be a whole number from 0 to 65535, not '70000' (try --help)\n");
-        auto unknown = run({bin(program), "--no-such-option"});
-        CHECK(unknown.code == 2);
-        CHECK(unknown.err.find(std::string(program) + ": ") == 0);
-        CHECK(std::count(unknown.err.begin(), unknown.err.end(), '\n') == 1);
-        if (contains(help.out, "--timeout")) {  // one rule for every --timeout: above 0, at most an hour
-            auto negative = run({bin(program), "--timeout", "-1"});
-            CHECK(negative.code == 2);
-            CHECK(negative.err ==
-                  std::string(program) +
-                      ": --timeout must be a number of seconds above 0 and at most 3600, not '-1' (try --help)\n");
+            auto bad_port = run({bin(program), "--port", "70000"});
+            CHECK(bad_port.code == 2);
+            CHECK(bad_port.err == program + ": --port must be a whole number from 0 to 65535, not '70000' (try --help)\n");
+            auto unknown = run({bin(program), "--no-such-option"});
+            CHECK(unknown.code == 2);
+            CHECK(unknown.err.find(program + ": ") == 0);
+            CHECK(std::count(unknown.err.begin(), unknown.err.end(), '\n') == 1);
+            if (contains(help.out, "--timeout")) {  // one rule for every --timeout: above 0, at most an hour
+                auto negative = run({bin(program), "--timeout", "-1"});
+                CHECK(negative.code == 2);
+                CHECK(negative.err ==
+                      program + ": --timeout must be a number of seconds above 0 and at most 3600, not '-1' (try --help)\n");
+            }
         }
     }
-    auto variant = run({bin("echo_server"), "--variant", "fancy"});
-    CHECK(variant.code == 2);
-    CHECK(variant.err == "echo_server: --variant must be basic, stream or logged, not 'fancy' (try --help)\n");
-    auto timeout = run({bin("echo_client"), "--timeout", "-1"});
-    CHECK(timeout.code == 2);
+    SECTION("an option's bad value")
+    {
+        const BadValue row = GENERATE(from_range(kBadValues));
+        DYNAMIC_SECTION(row.argv[0] << " " << row.argv[1])
+        {
+            std::vector<std::string> argv = row.argv;
+            argv[0] = bin(argv[0]);
+            auto r = run(argv);
+            CHECK(r.code == 2);
+            CHECK(r.err == row.err);
+        }
+    }
 }
 
 TEST_CASE("cli: port already in use: one clear line naming bind and errno, exit 1", "[cli]")
 {
-    Server first("greeting_server", {});
-    for (const char* program :
-         {"greeting_server", "echo_server", "upper_server", "reverse_server", "framed_server", "stream_server"}) {
-        INFO(program);
+    const std::string program = GENERATE(from_range(kServerPrograms));
+    DYNAMIC_SECTION(program)
+    {
+        Server first("greeting_server", {});
         auto second = run({bin(program), "--host", "127.0.0.1", "--port", P(first.port)});
         CHECK(second.code == 1);
-        CHECK(second.err ==
-              std::string(program) + ": bind(127.0.0.1:" + P(first.port) + "): Address already in use (errno 98, EADDRINUSE)\n");
+        CHECK(second.err == program + ": bind(127.0.0.1:" + P(first.port) + "): Address already in use (errno 98, EADDRINUSE)\n");
+        first.stop();
     }
-    first.stop();
 }
 
 TEST_CASE("echo: a client that vanishes without FIN or RST is shed in seconds, not at --timeout (root)", "[cli][root]")
@@ -458,26 +482,34 @@ TEST_CASE("framed --message: the server's own text, its header the length in byt
     server.stop();
 }
 
+namespace {
+// A server with --timeout 0.5 and a client that never speaks; upper_server serves one client and
+// then ends: for it the timeout is the end, exit 1 (the others go on, until stopped: 0).
+struct Timeout {
+    std::string program;
+    bool ends = false;
+};
+const std::vector<Timeout> kTimeouts{{"echo_server"}, {"upper_server", true}, {"reverse_server"}, {"stream_server"}};
+}  // namespace
+
 TEST_CASE("cli: servers' --timeout: a silent client is dropped after it (the defaults are 30 s and more)", "[cli]")
 {
-    // upper_server serves one client and then ends: for it the timeout is the end, exit 1.
-    for (const std::string program : {"echo_server", "upper_server", "reverse_server", "stream_server"}) {
-        DYNAMIC_SECTION(program)
-        {
-            Server server(program, {"--timeout", "0.5"});
-            auto silent = python(
-                "import socket,sys\n"
-                "s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n"
-                "s.settimeout(10)\n"
-                "print(s.recv(10))\n",
-                {P(server.port)});
-            CHECK(silent.out == "b''\n");  // closed by the server after 0.5 s, not after 10 s
-            CHECK(contains(server.proc.expect_err_line("recv: timed out"), program + ": "));
-            if (program == "upper_server")
-                CHECK(server.proc.wait() == 1);
-            else
-                server.stop();
-        }
+    const Timeout row = GENERATE(from_range(kTimeouts));
+    DYNAMIC_SECTION(row.program)
+    {
+        Server server(row.program, {"--timeout", "0.5"});
+        auto silent = python(
+            "import socket,sys\n"
+            "s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n"
+            "s.settimeout(10)\n"
+            "print(s.recv(10))\n",
+            {P(server.port)});
+        CHECK(silent.out == "b''\n");  // closed by the server after 0.5 s, not after 10 s
+        CHECK(contains(server.proc.expect_err_line("recv: timed out"), row.program + ": "));
+        if (row.ends)
+            CHECK(server.proc.wait() == 1);
+        else
+            server.stop();
     }
 }
 
