@@ -85,7 +85,7 @@ while True:
 struct FakeSntp {
     Process proc;
     FakeSntp(const std::string& host, std::uint16_t port, const std::string& mode)
-        : proc({tool("python3"), "-c", kFakeSntp, host, P(port), mode})
+        : proc(python_peer(kFakeSntp, {host, P(port), mode}))
     {
         proc.expect_line("ready");  // printed after bind(): from here on no request is lost
     }
@@ -153,27 +153,31 @@ struct NetNs {
 
 // ---- udp_thanks (lecture 001) -------------------------------------------------------------------
 
-TEST_CASE("thanks (lecture 001): the server logs each datagram, the client prints the answer", "[thanks]")
-{
-    UdpServer server("udp_thanks_server", {});
-    auto c = client("udp_thanks_client", server.port);
-    CHECK(c.code == 0);
-    CHECK(c.out == "Thank you for the data\n");
-    CHECK(server.proc.expect_line("Server got data") == "Server got data from client: client data");
-    auto c2 = client("udp_thanks_client", server.port, {"--message", "привет, сервер"});
-    CHECK(c2.out == "Thank you for the data\n");
-    CHECK(server.proc.expect_line("Server got data") == "Server got data from client: привет, сервер");
-    server.stop(SIGINT);
-}
+namespace {
+// The same exchange over IPv4 and IPv6, and a server stopped by Ctrl-C or by kill.
+struct Thanks {
+    std::string host;
+    int stop_signal;
+};
+const std::vector<Thanks> kThanks{{"127.0.0.1", SIGINT}, {"::1", SIGTERM}};
+}  // namespace
 
-TEST_CASE("thanks over IPv6 ::1", "[thanks][ipv6]")
+TEST_CASE("thanks (lecture 001): the server logs each datagram, the client prints the answer, over IPv4 and IPv6 ::1",
+          "[thanks][ipv6]")
 {
-    UdpServer server("udp_thanks_server", {}, "::1");
-    auto c = client("udp_thanks_client", server.port, {}, {}, "::1");
-    CHECK(c.code == 0);
-    CHECK(c.out == "Thank you for the data\n");
-    CHECK(server.proc.expect_line("Server got data") == "Server got data from client: client data");
-    server.stop();
+    const Thanks row = GENERATE(from_range(kThanks));
+    DYNAMIC_SECTION(row.host)
+    {
+        UdpServer server("udp_thanks_server", {}, row.host);
+        auto c = client("udp_thanks_client", server.port, {}, {}, row.host);
+        CHECK(c.code == 0);
+        CHECK(c.out == "Thank you for the data\n");
+        CHECK(server.proc.expect_line("Server got data") == "Server got data from client: client data");
+        auto c2 = client("udp_thanks_client", server.port, {"--message", "привет, сервер"}, {}, row.host);
+        CHECK(c2.out == "Thank you for the data\n");
+        CHECK(server.proc.expect_line("Server got data") == "Server got data from client: привет, сервер");
+        server.stop(row.stop_signal);
+    }
 }
 
 TEST_CASE("thanks --trace: socket, bind and recvfrom/sendto - no listen, no accept, no connect", "[thanks][trace]")
@@ -219,21 +223,19 @@ TEST_CASE("thanks: the lecture's Python client against our server, ours against 
     CHECK(server.proc.expect_line("Server got data") == "Server got data from client: client data");
     server.stop();
 
-    const auto port = free_port();
-    Process pyserver({tool("python3"), "-c",
-                      "import socket,sys\n"
-                      "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
-                      "s.bind(('127.0.0.1', int(sys.argv[1])))\n"
-                      "data, addr = s.recvfrom(1024)\n"
-                      "print('Server got data from client: {}'.format(data.decode()), flush=True)\n"
-                      "s.sendto('Thank you for the data'.encode(), addr)\n",
-                      P(port)});
-    wait_listening(port, true);
-    auto c = client("udp_thanks_client", port);
+    PythonServer pyserver(
+        "import socket,sys\n"
+        "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+        "s.bind(('127.0.0.1', int(sys.argv[1])))\n"
+        "data, addr = s.recvfrom(1024)\n"
+        "print('Server got data from client: {}'.format(data.decode()), flush=True)\n"
+        "s.sendto('Thank you for the data'.encode(), addr)\n",
+        /*udp=*/true);
+    auto c = client("udp_thanks_client", pyserver.port);
     CHECK(c.code == 0);
     CHECK(c.out == "Thank you for the data\n");
-    CHECK(pyserver.wait() == 0);
-    CHECK(pyserver.out() == "Server got data from client: client data\n");
+    CHECK(pyserver.proc.wait() == 0);
+    CHECK(pyserver.proc.out() == "Server got data from client: client data\n");
 }
 
 // ---- udp_echo_server (lecture 003) -------------------------------------------------------------
@@ -365,26 +367,45 @@ TEST_CASE("print server (lecture 004): prints each datagram from nc -u - never a
     server.stop();
 }
 
+namespace {
+// The lecture's prompt loop over IPv4 and IPv6: what the user types, what the client prints, and
+// the lines the server prints (each found by its first word).
+struct Prompt {
+    std::string host;
+    std::vector<std::string> args;
+    std::string input, out;
+    std::vector<std::pair<std::string, std::string>> printed;
+};
+const std::vector<Prompt> kPrompts{
+    {"127.0.0.1",
+     {},
+     "hello\n\nпривет\n",
+     "Enter message to send : Server reply : hello\n"
+     "Enter message to send : "  // the empty line is not sent
+     "Enter message to send : Server reply : привет\n"
+     "Enter message to send : \n",
+     {{"hello", "hello"}, {"привет", "привет"}}},
+    {"::1",
+     {"--timeout", "5"},
+     "over IPv6\n",
+     "Enter message to send : Server reply : over IPv6\nEnter message to send : \n",
+     {{"over", "over IPv6"}}},
+};
+}  // namespace
+
 TEST_CASE("prompt client + print server --echo: the lecture's prompt loop", "[print][prompt]")
 {
-    UdpServer server("udp_print_server", {"--echo"});
-    auto c = client("udp_prompt_client", server.port, {}, "hello\n\nпривет\n");
-    CHECK(c.code == 0);
-    CHECK(c.out ==
-          "Enter message to send : Server reply : hello\n"
-          "Enter message to send : "  // the empty line is not sent
-          "Enter message to send : Server reply : привет\n"
-          "Enter message to send : \n");
-    CHECK(server.proc.expect_line("hello") == "hello");
-    CHECK(server.proc.expect_line("привет") == "привет");
-    server.stop();
-
-    UdpServer v6("udp_print_server", {"--echo"}, "::1");
-    auto c6 = client("udp_prompt_client", v6.port, {"--timeout", "5"}, "over IPv6\n", "::1");
-    CHECK(c6.code == 0);
-    CHECK(c6.out == "Enter message to send : Server reply : over IPv6\nEnter message to send : \n");
-    CHECK(v6.proc.expect_line("over") == "over IPv6");
-    v6.stop();
+    const Prompt row = GENERATE(from_range(kPrompts));
+    DYNAMIC_SECTION(row.host)
+    {
+        UdpServer server("udp_print_server", {"--echo"}, row.host);
+        auto c = client("udp_prompt_client", server.port, row.args, row.input, row.host);
+        CHECK(c.code == 0);
+        CHECK(c.out == row.out);
+        for (const auto& [first_word, line] : row.printed)
+            CHECK(server.proc.expect_line(first_word) == line);
+        server.stop();
+    }
 }
 
 TEST_CASE("prompt client: no answer or a socket error is reported as 'Error Code : N Message ...', exit 1", "[prompt]")
@@ -432,14 +453,14 @@ TEST_CASE("sntp over IPv6, and the request is 48 bytes starting 0x1b", "[sntp][i
 
     // What the request looks like on the wire: the lecture's first byte, 48 bytes in all.
     const auto port = free_port();
-    Process capture({tool("python3"), "-c",
-                     "import socket,sys\n"
-                     "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
-                     "s.bind(('127.0.0.1', int(sys.argv[1])))\n"
-                     "print('ready', flush=True)\n"
-                     "d, a = s.recvfrom(1024)\n"
-                     "print(len(d), hex(d[0]), d[1:40] == bytes(39), d[40:48] != bytes(8))\n",
-                     P(port)});
+    auto capture = python_peer(
+        "import socket,sys\n"
+        "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+        "s.bind(('127.0.0.1', int(sys.argv[1])))\n"
+        "print('ready', flush=True)\n"
+        "d, a = s.recvfrom(1024)\n"
+        "print(len(d), hex(d[0]), d[1:40] == bytes(39), d[40:48] != bytes(8))\n",
+        {P(port)});
     capture.expect_line("ready");
     auto c2 = sntp_client({"--host", "127.0.0.1", "--port", P(port), "--timeout", "0.2"});
     CHECK(capture.expect_line("48") == "48 0x1b True True");  // and a transmit timestamp, for the originate check
@@ -461,23 +482,28 @@ TEST_CASE("sntp: NTP seconds since 1900 become the local time (TZ=UTC here)", "[
                       0) == 0);
 }
 
+namespace {
+// A scripted peer's bad reply (kFakeSntp's modes) and why sntp_client rejects it.
+struct Malformed {
+    std::string mode;
+    std::string reason;
+};
+const std::vector<Malformed> kMalformed{
+    {"short", "20 bytes, shorter than the 48-byte SNTP header"},
+    {"mode", "mode 3 (client), expected 4 (server)"},
+    {"origin", "originate timestamp 01234567.89abcdef does not echo our transmit timestamp "},
+    {"kod", "kiss-o'-death (stratum 0, code RATE)"},
+    {"alarm", "leap indicator 3: the server's clock is not synchronized"},
+    {"unsync", "stratum 16: the server's clock is not synchronized"},
+    {"vn0", "version number 0"},  // RFC 4330 §5: discard a reply whose VN is 0
+};
+}  // namespace
+
 TEST_CASE("sntp: malformed replies are rejected with a clear message, never a crash or a hang", "[sntp][interop]")
 {
-    struct Case {
-        const char* mode;
-        std::string reason;
-    };
-    const std::vector<Case> cases{
-        {"short", "20 bytes, shorter than the 48-byte SNTP header"},
-        {"mode", "mode 3 (client), expected 4 (server)"},
-        {"origin", "originate timestamp 01234567.89abcdef does not echo our transmit timestamp "},
-        {"kod", "kiss-o'-death (stratum 0, code RATE)"},
-        {"alarm", "leap indicator 3: the server's clock is not synchronized"},
-        {"unsync", "stratum 16: the server's clock is not synchronized"},
-        {"vn0", "version number 0"},  // RFC 4330 §5: discard a reply whose VN is 0
-    };
-    for (const Case& k : cases) {
-        INFO(k.mode);
+    const Malformed k = GENERATE(from_range(kMalformed));
+    DYNAMIC_SECTION(k.mode)
+    {
         const auto port = free_port();
         FakeSntp fake("127.0.0.1", port, k.mode);
         auto c = sntp_client({"--host", "127.0.0.1", "--port", P(port), "--timeout", "2"});
@@ -780,66 +806,89 @@ TEST_CASE("connected client against an open port that never answers: both socket
 
 // ---- every program ----------------------------------------------------------------------------
 
+namespace {
+const std::vector<std::string> kPrograms{"udp_thanks_server", "udp_thanks_client", "udp_echo_server", "udp_print_server",
+                                         "udp_prompt_client", "sntp_client",       "sntp_server",     "udp_connected_client"};
+const std::vector<std::string> kServerPrograms{"udp_thanks_server", "udp_echo_server", "udp_print_server", "sntp_server"};
+
+// An option's bad value: exit 2 and this one line.
+struct BadValue {
+    std::vector<std::string> argv;
+    std::string err;
+};
+const std::vector<BadValue> kBadValues{
+    {{"udp_connected_client", "--mode", "sideways"},
+     "udp_connected_client: --mode must be both, unconnected or connected, not 'sideways' (try --help)\n"},
+    {{"sntp_server", "--stratum", "0"}, "sntp_server: --stratum must be a whole number from 1 to 15, not '0' (try --help)\n"},
+    {{"udp_echo_server", "--buffer", "0"},
+     "udp_echo_server: --buffer must be a whole number from 1 to 65535, not '0' (try --help)\n"},
+    {{"sntp_client", "--servers", "127.0.0.1,,127.0.0.2"}, "sntp_client: --servers has an empty name in it (try --help)\n"},
+    {{"sntp_client", "--servers", "127.0.0.1:x"},
+     "sntp_client: --servers port must be a whole number from 1 to 65535, not 'x' (try --help)\n"},
+    {{"sntp_client", "--servers", "[::1"}, "sntp_client: --servers: cannot read '[::1' (write [ipv6]:port) (try --help)\n"},
+    {{"sntp_client", "--servers", "127.0.0.1", "--host", "127.0.0.2"},
+     "sntp_client: --servers and --host cannot be used together (try --help)\n"},
+    {{"sntp_client", "--timeout", "0"},
+     "sntp_client: --timeout must be a number of seconds above 0 and at most 3600, not '0' (try --help)\n"},
+};
+
+std::string joined(const std::vector<std::string>& argv)
+{
+    std::string s;
+    for (const auto& a : argv)
+        s += (s.empty() ? "" : " ") + a;
+    return s;
+}
+}  // namespace
+
 TEST_CASE("cli: every lesson02 program: --help, bad arguments exit 2 with one line", "[cli]")
 {
-    for (const char* program : {"udp_thanks_server", "udp_thanks_client", "udp_echo_server", "udp_print_server",
-                                "udp_prompt_client", "sntp_client", "sntp_server", "udp_connected_client"}) {
-        INFO(program);
-        auto help = run({bin(program), "--help"});
-        CHECK(help.code == 0);
-        CHECK(contains(help.out, "--port"));
-        CHECK(contains(help.out, "--trace"));
-        if (std::string(program) == "sntp_client")  // the lecture's select() timeout
-            CHECK(contains(help.out, "(default: 0.9)"));
-        auto bad_port = run({bin(program), "--port", "70000"});
-        CHECK(bad_port.code == 2);
-        CHECK(bad_port.err ==
-              std::string(program) + ": --port must be a whole number from 0 to 65535, not '70000' (try --help)\n");
-        auto unknown = run({bin(program), "--no-such-option"});
-        CHECK(unknown.code == 2);
-        CHECK(unknown.err.find(std::string(program) + ": ") == 0);
-        CHECK(count(unknown.err, "\n") == 1);
+    SECTION("every program")
+    {
+        const std::string program = GENERATE(from_range(kPrograms));
+        DYNAMIC_SECTION(program)
+        {
+            auto help = run({bin(program), "--help"});
+            CHECK(help.code == 0);
+            CHECK(contains(help.out, "--port"));
+            CHECK(contains(help.out, "--trace"));
+            if (program == "sntp_client")  // the lecture's select() timeout
+                CHECK(contains(help.out, "(default: 0.9)"));
+            auto bad_port = run({bin(program), "--port", "70000"});
+            CHECK(bad_port.code == 2);
+            CHECK(bad_port.err == program + ": --port must be a whole number from 0 to 65535, not '70000' (try --help)\n");
+            auto unknown = run({bin(program), "--no-such-option"});
+            CHECK(unknown.code == 2);
+            CHECK(unknown.err.find(program + ": ") == 0);
+            CHECK(count(unknown.err, "\n") == 1);
+        }
     }
-    struct Bad {
-        std::vector<std::string> argv;
-        std::string err;
-    };
-    const std::vector<Bad> bad{
-        {{"udp_connected_client", "--mode", "sideways"},
-         "udp_connected_client: --mode must be both, unconnected or connected, not 'sideways' (try --help)\n"},
-        {{"sntp_server", "--stratum", "0"}, "sntp_server: --stratum must be a whole number from 1 to 15, not '0' (try --help)\n"},
-        {{"udp_echo_server", "--buffer", "0"},
-         "udp_echo_server: --buffer must be a whole number from 1 to 65535, not '0' (try --help)\n"},
-        {{"sntp_client", "--servers", "127.0.0.1,,127.0.0.2"}, "sntp_client: --servers has an empty name in it (try --help)\n"},
-        {{"sntp_client", "--servers", "127.0.0.1:x"},
-         "sntp_client: --servers port must be a whole number from 1 to 65535, not 'x' (try --help)\n"},
-        {{"sntp_client", "--servers", "[::1"}, "sntp_client: --servers: cannot read '[::1' (write [ipv6]:port) (try --help)\n"},
-        {{"sntp_client", "--servers", "127.0.0.1", "--host", "127.0.0.2"},
-         "sntp_client: --servers and --host cannot be used together (try --help)\n"},
-        {{"sntp_client", "--timeout", "0"},
-         "sntp_client: --timeout must be a number of seconds above 0 and at most 3600, not '0' (try --help)\n"},
-    };
-    for (const Bad& b : bad) {
-        INFO(b.argv[0] << " " << b.argv[1]);
-        std::vector<std::string> argv = b.argv;
-        argv[0] = bin(argv[0]);
-        auto r = run(argv);
-        CHECK(r.code == 2);
-        CHECK(r.err == b.err);
+    SECTION("an option's bad value")
+    {
+        const BadValue b = GENERATE(from_range(kBadValues));
+        DYNAMIC_SECTION(joined(b.argv))
+        {
+            std::vector<std::string> argv = b.argv;
+            argv[0] = bin(argv[0]);
+            auto r = run(argv);
+            CHECK(r.code == 2);
+            CHECK(r.err == b.err);
+        }
     }
 }
 
 TEST_CASE("cli: UDP port already in use: one clear line naming bind and errno, exit 1", "[cli]")
 {
-    UdpServer first("udp_thanks_server", {});
-    for (const char* program : {"udp_thanks_server", "udp_echo_server", "udp_print_server", "sntp_server"}) {
-        INFO(program);
+    const std::string program = GENERATE(from_range(kServerPrograms));
+    DYNAMIC_SECTION(program)
+    {
+        UdpServer first("udp_thanks_server", {});
         auto second = run({bin(program), "--host", "127.0.0.1", "--port", P(first.port)});
         CHECK(second.code == 1);
-        CHECK(contains(second.err, std::string(program) + ": bind(127.0.0.1:" + P(first.port) +
-                                       "): Address already in use (errno 98, EADDRINUSE)\n"));
+        CHECK(contains(second.err,
+                       program + ": bind(127.0.0.1:" + P(first.port) + "): Address already in use (errno 98, EADDRINUSE)\n"));
+        first.stop();
     }
-    first.stop();
 }
 
 // ---- the graders' rules (tests/support/rules.hpp, tests/README.md) ------------------------------
