@@ -20,6 +20,10 @@
 #include <type_traits>
 #include <vector>
 
+// A repeatable option (-H, -d, --to, a list of URLs) collects one value per use, as curl's do.
+// cxxopts would also split every value at its commas: "Accept: a, b" would become two header
+// fields, and a URL with a comma two URLs. No argv string holds a NUL, so nothing is split.
+#define CXXOPTS_VECTOR_DELIMITER '\0'
 #include <cxxopts.hpp>
 
 namespace netlab {

@@ -20,8 +20,9 @@ int Client::time_left(int fallback) const
 
 std::unique_ptr<Stream> Client::open_stream(const Url& url)
 {
-    const std::string host = o_.connect_host.empty() ? url.host : o_.connect_host;
-    const std::uint16_t port = o_.connect_port ? o_.connect_port : url.port;
+    const bool moved = o_.connect_only_for.empty() || o_.connect_only_for == url.host + ":" + std::to_string(url.port);
+    const std::string host = moved && !o_.connect_host.empty() ? o_.connect_host : url.host;
+    const std::uint16_t port = moved && o_.connect_port ? o_.connect_port : url.port;
     int timeout = time_left(o_.connect_timeout_ms);
     if (o_.connect_timeout_ms >= 0 && timeout > o_.connect_timeout_ms)
         timeout = o_.connect_timeout_ms;

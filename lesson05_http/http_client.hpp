@@ -37,6 +37,7 @@ struct ClientOptions {
     std::optional<std::chrono::steady_clock::time_point> deadline;
     std::string connect_host;  // connect here instead of the URL's host (--host)
     std::uint16_t connect_port = 0;
+    std::string connect_only_for;  // "host:port": only that origin's URLs go to connect_host/port (empty: all)
     TlsOptions tls;
 };
 

@@ -147,17 +147,8 @@ int main(int argc, char** argv)
              cxxopts::value<std::string>());
         cli.positional({"url"}, "[URL]");
         auto args = cli.parse(argc, argv);
-        const std::string text = args.count("url")
-                                     ? args["url"].as<std::string>()
-                                     : "http://" +
-                                           (cli.host().find(':') != std::string::npos ? "[" + cli.host() + "]" : cli.host()) +
-                                           ":" + std::to_string(cli.port()) + "/";
-        http::Url base;
-        try {
-            base = http::parse_url(text);
-        } catch (const http::UrlError& e) {
-            throw netlab::UsageError(e.what());
-        }
+        const http::Url base = http::url_argument(args.count("url") ? std::optional(args["url"].as<std::string>()) : std::nullopt,
+                                                  cli.host(), cli.port());
         const std::string origin = args.count("origin") ? args["origin"].as<std::string>() : "";
         if (origin.find_first_of("\r\n") != std::string::npos)
             throw netlab::UsageError("--origin must be one line");

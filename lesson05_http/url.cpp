@@ -1,5 +1,7 @@
 #include "url.hpp"
 
+#include "common/error.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -243,6 +245,18 @@ std::vector<std::pair<std::string, std::string>> parse_query(std::string_view qu
         query.remove_prefix(amp + 1);
     }
     return out;
+}
+
+Url url_argument(const std::optional<std::string>& given, const std::string& host, std::uint16_t port)
+{
+    const std::string text = given ? *given
+                                   : "http://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+                                         std::to_string(port) + "/";
+    try {
+        return parse_url(text);
+    } catch (const UrlError& e) {
+        throw netlab::UsageError(e.what());
+    }
 }
 
 std::string urlencode_form_item(std::string_view item)

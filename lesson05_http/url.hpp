@@ -39,6 +39,9 @@ struct Url {
 
 // Parses an absolute http:// or https:// URL. Throws UrlError naming what is wrong.
 Url parse_url(std::string_view text);
+// A client's URL from its command line: `given` if there is one, else http://HOST:PORT/ from
+// --host/--port (an IPv6 address in brackets). A malformed URL is a usage error (exit 2).
+Url url_argument(const std::optional<std::string>& given, const std::string& host, std::uint16_t port);
 // A Location header's value, resolved against the URL it came from (RFC 3986 §5.2).
 Url resolve_url(const Url& base, std::string_view reference);
 

@@ -149,23 +149,14 @@ int main(int argc, char** argv)
         cli.add()                                                                             //
             ("url", "server URL (default http://HOST:PORT/)", cxxopts::value<std::string>())  //
             ("method", "method to call (default: the lecture's is_even(3), is_even(100))", cxxopts::value<std::string>());
-        // The arguments are the words after METHOD (cxxopts would split a vector option's values
-        // at commas, and a JSON array has commas); "--" before them lets one start with '-'.
+        // The arguments are the words after METHOD, taken out of argv before the options are
+        // parsed; "--" before them lets one start with '-'.
         cli.positional({"url", "method"}, "[URL [METHOD [ARG...]]]");
         const auto call_args = take_call_arguments(argc, argv);
         auto args = cli.parse(argc, argv);
 
-        const std::string text = args.count("url")
-                                     ? args["url"].as<std::string>()
-                                     : "http://" +
-                                           (cli.host().find(':') != std::string::npos ? "[" + cli.host() + "]" : cli.host()) +
-                                           ":" + std::to_string(cli.port()) + "/";
-        http::Url url;
-        try {
-            url = http::parse_url(text);
-        } catch (const http::UrlError& e) {
-            throw netlab::UsageError(e.what());
-        }
+        const http::Url url = http::url_argument(args.count("url") ? std::optional(args["url"].as<std::string>()) : std::nullopt,
+                                                 cli.host(), cli.port());
         std::vector<Value> params;
         for (const auto& a : call_args)
             params.push_back(argument(a));

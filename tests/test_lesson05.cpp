@@ -599,6 +599,23 @@ struct Conn {
         }
         return std::string(buf, static_cast<std::size_t>(n));
     }
+    // A slowloris client: `bytes` one at a time, `gap` apart, until the server answers (or has
+    // closed); then everything it says until it closes. At most 10 s of trickling.
+    std::string trickle(const std::string& bytes, Ms gap = Ms(100))
+    {
+        const auto start = std::chrono::steady_clock::now();
+        std::string answer;
+        for (char ch : bytes) {
+            if (!send(std::string(1, ch)))
+                break;
+            if (auto got = recv_once(gap); got) {
+                answer += *got;
+                break;
+            }
+            REQUIRE(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+        }
+        return answer + read_all();
+    }
     // Everything until the server closes.
     std::string read_all(Ms deadline = kDeadline)
     {
@@ -858,17 +875,7 @@ TEST_CASE("servers: bad input gets a clear status or a closed connection, the se
             Conn slow(s.server.port);
             const std::string req = l05::get("/", "X-Slow: " + std::string(100, 's') + "\r\n");
             const auto start = std::chrono::steady_clock::now();
-            std::string answer;
-            for (char ch : req) {
-                if (!slow.send(std::string(1, ch)))
-                    break;
-                if (auto got = slow.recv_once(100ms); got) {
-                    answer += *got;
-                    break;
-                }
-                REQUIRE(std::chrono::steady_clock::now() - start < 10s);
-            }
-            answer += slow.read_all();
+            const std::string answer = slow.trickle(req);
             CHECK(answer.starts_with("HTTP/1.1 408 "));
             CHECK(std::chrono::steady_clock::now() - start < 5s);
         }
@@ -1358,6 +1365,13 @@ TEST_CASE("http_get: -X, -d, --data-binary @FILE, -H, -G --data-urlencode, -o, a
     CHECK(contains(put.out, "Content-Length: 7\r\n"));
     CHECK(contains(put.out, "\r\n\r\na=1&amp;b=2"));
     CHECK_FALSE(contains(put.out, "User-Agent"));
+    // A comma is an ordinary character in a URL, a field value and a body: each stays one value.
+    auto commas = l05::http_get({"-H", "Accept: text/html, application/json", "-d", "a,b", l05::url(s.port, "/c?x=1,2")});
+    CHECK(commas.code == 0);
+    CHECK(contains(commas.out, "POST /c?x=1,2 HTTP/1.1\r\n"));
+    CHECK(contains(commas.out, "Accept: text/html, application/json\r\n"));
+    CHECK(contains(commas.out, "Content-Length: 3\r\n"));
+    CHECK(contains(commas.out, "\r\n\r\na,b"));
     const std::string binary("\x00\x01\xff\r\n", 5);
     const auto file = dir.file("body.bin", binary);
     auto post = l05::http_get({"--data-binary", "@" + file, l05::url(s.port, "/")});
@@ -1927,16 +1941,7 @@ TEST_CASE(
         INFO("slowloris, a byte every 100 ms, is cut off with 408");
         Conn slow(s.port);
         const std::string req = post(good);
-        std::string answer;
-        for (char ch : req) {
-            if (!slow.send(std::string(1, ch)))
-                break;
-            if (auto got = slow.recv_once(100ms); got) {
-                answer += *got;
-                break;
-            }
-        }
-        answer += slow.read_all();
+        const std::string answer = slow.trickle(req);
         CHECK(answer.starts_with("HTTP/1.1 408 "));
         still_serving();
     }
@@ -2285,16 +2290,7 @@ TEST_CASE(
     {
         INFO("slowloris: 408");
         Conn slow(s.port);
-        std::string answer;
-        for (char ch : l05::get("/notes", "X-Slow: " + std::string(100, 's') + "\r\n")) {
-            if (!slow.send(std::string(1, ch)))
-                break;
-            if (auto got = slow.recv_once(100ms); got) {
-                answer += *got;
-                break;
-            }
-        }
-        answer += slow.read_all();
+        const std::string answer = slow.trickle(l05::get("/notes", "X-Slow: " + std::string(100, 's') + "\r\n"));
         CHECK(answer.starts_with("HTTP/1.1 408 "));
         still_serving();
     }
@@ -2822,6 +2818,15 @@ TEST_CASE("link_checker: a local site (python3 -m http.server) — good, broken,
     CHECK(deep.code == 1);
     CHECK(contains(deep.out, "  200 " + site.url("/index.html") + "\n  404 " + site.url("/deeper-missing.html") + "\n"));
     CHECK(deep.out.ends_with("8 links checked (2 skipped): 5 ok, 3 broken\n"));
+    // --host/--port: the start page's origin is fetched from there (as http_get's --host), so its
+    // relative links are too; a link to another origin is checked where it points.
+    const std::string named = "http://localhost:" + P(site.closed);
+    auto moved = run({bin("link_checker"), "--host", "127.0.0.1", "--port", P(site.port), named + "/"});
+    CHECK(moved.code == 1);
+    CHECK(contains(moved.out, "  200 " + named + "/good.html\n  404 " + named + "/missing.html\n"));
+    CHECK(contains(moved.out, "  200 " + named + "/folder (→ " + named + "/folder/)\n"));
+    CHECK(contains(moved.out, "  ERR http://127.0.0.1:" + P(site.closed) + "/ (connect(127.0.0.1:"));
+    CHECK(moved.out.ends_with("6 links checked (2 skipped): 4 ok, 2 broken\n"));
 }
 
 TEST_CASE("link_checker: --concurrency checks links in parallel, --timeout bounds a server that never answers, errors",
