@@ -119,7 +119,14 @@ public:
     // The probe's packet size as traceroute counts it: IP header + UDP/ICMP header + 32 bytes.
     int packet_size() const { return (v6_ ? 40 : 20) + 8 + kData; }
 
-    std::optional<Answer> probe(int ttl, int index)
+    // One probe on its way: what its answer must quote.
+    struct Probe {
+        std::uint16_t port;
+        std::uint16_t sequence;
+        Clock::time_point sent;
+    };
+
+    Probe send(int ttl, int index)
     {
         const int fd = (o_.icmp && !o_.unprivileged) ? icmp_.get() : udp_.get();
         if (v6_)
@@ -142,11 +149,16 @@ public:
         }
         const auto sent = Clock::now();
         netlab::send_to(fd, data, to);
-        const auto deadline = sent + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o_.wait_s));
+        return {port, sequence, sent};
+    }
+
+    std::optional<Answer> wait(const Probe& p)
+    {
+        const auto deadline = p.sent + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o_.wait_s));
         // Answers come to the raw ICMP socket; unprivileged, to the UDP socket's error queue.
         const int answers = o_.unprivileged ? udp_.get() : icmp_.get();
         while (auto r = lesson06::receive(answers, deadline, o_.unprivileged)) {
-            auto answer = o_.unprivileged ? from_error_queue(*r, port) : from_icmp(*r, port, sequence);
+            auto answer = o_.unprivileged ? from_error_queue(*r, p.port) : from_icmp(*r, p.port, p.sequence);
             if (answer)
                 return answer;
         }
@@ -271,13 +283,13 @@ int run_trace(const Options& o)
     for (int ttl = o.first_ttl; ttl <= o.max_ttl; ++ttl) {
         char hop[8];
         std::snprintf(hop, sizeof hop, "%2d ", ttl);
-        std::cout << hop << std::flush;
         std::string last;
         bool done = false;
         for (int q = 0; q < o.probes; ++q) {
-            const int index = (ttl - 1) * o.probes + q;
-            const auto sent = Clock::now();
-            auto a = tracer->probe(ttl, index);
+            const auto probe = tracer->send(ttl, (ttl - 1) * o.probes + q);
+            if (q == 0)  // the hop's number once its first probe is out: a failed sendto() leaves no stub line
+                std::cout << hop << std::flush;
+            auto a = tracer->wait(probe);
             if (!a) {
                 std::cout << " *" << std::flush;
                 continue;
@@ -287,7 +299,7 @@ int run_trace(const Options& o)
                 std::cout << " " << address_text(a->from, o.numeric);
             }
             char rtt[32];
-            std::snprintf(rtt, sizeof rtt, "  %.3f ms", lesson06::ms_between(sent, a->when));
+            std::snprintf(rtt, sizeof rtt, "  %.3f ms", lesson06::ms_between(probe.sent, a->when));
             std::cout << rtt << a->annotation << std::flush;
             done = done || a->reached;
         }
