@@ -371,22 +371,6 @@ Endpoint local_endpoint(int fd)
     return ep;
 }
 
-Endpoint peer_endpoint(int fd)
-{
-    Endpoint ep;
-    ep.len = sizeof ep.addr;
-    if (::getpeername(fd, ep.sa(), &ep.len) < 0)
-        throw_sys("getpeername");
-    return ep;
-}
-
-void shutdown_write(int fd)
-{
-    if (::shutdown(fd, SHUT_WR) < 0)
-        fail("shutdown(" + fdstr(fd) + ", SHUT_WR)", "shutdown", errno);
-    trace("shutdown(", fd, ", SHUT_WR) = 0");
-}
-
 std::size_t send_some(int fd, const void* data, std::size_t size, int timeout_ms)
 {
     for (;;) {

@@ -128,8 +128,6 @@ void connect_to(int fd, const Endpoint& ep, int timeout_ms = -1);
 void set_nonblocking(int fd);
 
 Endpoint local_endpoint(int fd);
-Endpoint peer_endpoint(int fd);
-void shutdown_write(int fd);
 
 // send() once; returns bytes accepted by the kernel (may be fewer than asked: a partial send).
 std::size_t send_some(int fd, const void* data, std::size_t size, int timeout_ms = -1);

@@ -10,6 +10,8 @@
 // only part of the echo.
 //
 // Run the pair:   ./echo_server   then   ./echo_client [--message TEXT]
+#include "half_close.hpp"
+
 #include "common/cli.hpp"
 #include "common/error.hpp"
 #include "common/socket.hpp"
@@ -43,7 +45,7 @@ int main(int argc, char** argv)
         // tcp_connect: socket + connect, as greeting_client spells them out
         netlab::Fd sock = netlab::tcp_connect(cli.host(), cli.port(), cli.timeout_ms());
         netlab::send_all(sock.get(), message, cli.timeout_ms());
-        netlab::shutdown_write(sock.get());
+        lesson01::shutdown_write(sock.get());
         const std::string answer = netlab::recv_until_eof(sock.get(), 1 << 20, cli.timeout_ms());
         if (variant == "stream")
             std::cout << "Received " << netlab::python_bytes(answer) << "\n";

@@ -9,6 +9,8 @@
 // send_all() in common/; here the loop is written out so the partial sends can be counted.
 //
 // Run the pair:   ./stream_server   then   ./stream_client [--bytes N] [--chunk N]
+#include "half_close.hpp"
+
 #include "common/cli.hpp"
 #include "common/error.hpp"
 #include "common/socket.hpp"
@@ -45,7 +47,7 @@ int main(int argc, char** argv)
             partial += n < want;
             sent += n;
         }
-        netlab::shutdown_write(sock.get());
+        lesson01::shutdown_write(sock.get());
         const std::string reply = netlab::recv_until_eof(sock.get(), 64, cli.timeout_ms());
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 

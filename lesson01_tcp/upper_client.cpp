@@ -5,6 +5,8 @@
 // works with both upper_server variants and with any answer size.
 //
 // Run the pair:   ./upper_server   then   ./upper_client [--message привет]
+#include "half_close.hpp"
+
 #include "common/cli.hpp"
 #include "common/socket.hpp"
 
@@ -21,7 +23,7 @@ int main(int argc, char** argv)
         // tcp_connect: socket + connect, as greeting_client spells them out
         netlab::Fd sock = netlab::tcp_connect(cli.host(), cli.port(), cli.timeout_ms());
         netlab::send_all(sock.get(), args["message"].as<std::string>(), cli.timeout_ms());
-        netlab::shutdown_write(sock.get());
+        lesson01::shutdown_write(sock.get());
         std::cout << netlab::recv_until_eof(sock.get(), 1 << 20, cli.timeout_ms()) << "\n";
         return 0;
     });

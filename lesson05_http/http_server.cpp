@@ -503,10 +503,7 @@ struct Server::Impl {
 
     void run()
     {
-        sigset_t wait_mask;
-        pthread_sigmask(SIG_BLOCK, nullptr, &wait_mask);
-        sigdelset(&wait_mask, SIGINT);
-        sigdelset(&wait_mask, SIGTERM);
+        const sigset_t wait_mask = netlab::stop_wait_mask();  // SIGINT/SIGTERM get in only inside epoll_pwait
         std::array<epoll_event, 256> ready{};
         auto last_sweep = Clock::now();
         while (!netlab::stop_requested()) {

@@ -9,6 +9,7 @@
 // Run (as root):  ./net_errors aborted
 // By hand:  nc -l 127.0.0.1 5000 and  nc 127.0.0.1 5000  in two terminals, then as root
 //           ss -K -tn dst 127.0.0.1 dport = 5000      (both nc end without a word)
+#include "common/error.hpp"
 #include "common/socket.hpp"
 #include "lesson03_errors/peers.hpp"
 #include "lesson03_errors/report.hpp"
@@ -17,6 +18,7 @@
 #include <iostream>
 #include <stdexcept>
 #include <string>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <vector>
 
@@ -25,6 +27,15 @@ namespace lesson03 {
 namespace {
 // How ss's filter wants an address: 127.0.0.1, but [::1] (a bare ::1 is a parse error).
 std::string ss_address(const netlab::Endpoint& ep) { return ep.family() == AF_INET6 ? "[" + ep.ip() + "]" : ep.ip(); }
+
+netlab::Endpoint peer_endpoint(int fd)
+{
+    netlab::Endpoint ep;
+    ep.len = sizeof ep.addr;
+    if (::getpeername(fd, ep.sa(), &ep.len) < 0)
+        netlab::throw_sys("getpeername");
+    return ep;
+}
 }  // namespace
 
 int aborted(const Options& opts)
@@ -34,7 +45,7 @@ int aborted(const Options& opts)
         throw std::runtime_error("aborted needs root: `ss -K` destroys sockets only with CAP_NET_ADMIN");
     Connection conn = connected_pair(opts);
     const netlab::Endpoint local = netlab::local_endpoint(conn.client.get());
-    const netlab::Endpoint remote = netlab::peer_endpoint(conn.client.get());
+    const netlab::Endpoint remote = peer_endpoint(conn.client.get());
     step("our client " + local.python() + " is connected to " + remote.python() +
          "; the administrator destroys it with ss -K, then we recv()");
     const std::vector<std::string> filter{"src", ss_address(local),  "sport", "=", std::to_string(local.port()),
