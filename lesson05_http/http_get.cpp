@@ -21,6 +21,7 @@
 // Run the pair:   python3 -m http.server 8888      ./http_get -i http://127.0.0.1:8888/
 #include "http_client.hpp"
 #include "http_message.hpp"
+#include "read_file.hpp"
 #include "url.hpp"
 
 #include "common/cli.hpp"
@@ -53,16 +54,6 @@ struct Options {
 };
 
 using Failure = http::ClientError;
-
-std::string read_file(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw netlab::SysError("open(" + path + ")", errno);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 // The lecture's request.replace(b'\n', b'\r\n'), leaving lines that already end in CR LF alone.
 std::string lf_to_crlf(std::string_view text)
@@ -128,7 +119,7 @@ int fetch(http::Client& pool, const std::string& text, const Options& o, std::FI
         std::string request_bytes;
         std::string wire_method = method;
         if (!o.raw_file.empty()) {
-            request_bytes = lf_to_crlf(read_file(o.raw_file));
+            request_bytes = lf_to_crlf(http::read_file(o.raw_file));
             wire_method = request_bytes.substr(0, request_bytes.find(' '));
         } else {
             request_bytes = build_request(url, method, body, o);
@@ -230,7 +221,7 @@ int main(int argc, char** argv)
             joined += (joined.empty() ? "" : "&") + d;
         if (args.count("data-binary")) {
             const std::string v = args["data-binary"].as<std::string>();
-            joined += v.starts_with("@") ? read_file(v.substr(1)) : v;
+            joined += v.starts_with("@") ? http::read_file(v.substr(1)) : v;
         }
         if (args.count("data-binary") || !data.empty()) {
             if (o.get_query)

@@ -634,6 +634,19 @@ struct Scan {
         }
         return n;
     }
+    struct TimeOfDay {
+        int h = 0, m = 0, s = 0;
+    };
+    TimeOfDay time_of_day()  // HH:MM:SS, the same in all three formats
+    {
+        TimeOfDay t;
+        t.h = num(2);
+        lit(":");
+        t.m = num(2);
+        lit(":");
+        t.s = num(2);
+        return t;
+    }
     int month()
     {
         for (std::size_t i = 0; i < kMonths.size(); ++i)
@@ -694,14 +707,10 @@ std::optional<std::int64_t> parse_http_date(std::string_view text)
         c.lit(" ");
         const int year = c.num(4);
         c.lit(" ");
-        const int h = c.num(2);
-        c.lit(":");
-        const int m = c.num(2);
-        c.lit(":");
-        const int s = c.num(2);
+        const auto t = c.time_of_day();
         c.lit(" GMT");
         if (c.ok && c.s.empty())
-            return make_time(year, mon, day, h, m, s);
+            return make_time(year, mon, day, t.h, t.m, t.s);
     }
     {  // RFC 850: Sunday, 06-Nov-94 08:49:37 GMT
         Scan c{text};
@@ -713,14 +722,10 @@ std::optional<std::int64_t> parse_http_date(std::string_view text)
         c.lit("-");
         const int yy = c.num(2);
         c.lit(" ");
-        const int h = c.num(2);
-        c.lit(":");
-        const int m = c.num(2);
-        c.lit(":");
-        const int s = c.num(2);
+        const auto t = c.time_of_day();
         c.lit(" GMT");
         if (c.ok && c.s.empty())
-            return make_time(yy < 70 ? 2000 + yy : 1900 + yy, mon, day, h, m, s);
+            return make_time(yy < 70 ? 2000 + yy : 1900 + yy, mon, day, t.h, t.m, t.s);
     }
     {  // asctime: Sun Nov  6 08:49:37 1994
         Scan c{text};
@@ -730,15 +735,11 @@ std::optional<std::int64_t> parse_http_date(std::string_view text)
         c.lit(" ");
         const int day = c.num(2, true);
         c.lit(" ");
-        const int h = c.num(2);
-        c.lit(":");
-        const int m = c.num(2);
-        c.lit(":");
-        const int s = c.num(2);
+        const auto t = c.time_of_day();
         c.lit(" ");
         const int year = c.num(4);
         if (c.ok && c.s.empty())
-            return make_time(year, mon, day, h, m, s);
+            return make_time(year, mon, day, t.h, t.m, t.s);
     }
     return std::nullopt;
 }

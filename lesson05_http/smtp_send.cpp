@@ -26,6 +26,7 @@
 // Run the pair:   python3 -m aiosmtpd -n -l 127.0.0.1:8025
 //                 smtp_send --server 127.0.0.1:8025 --from a@x --to b@y --subject Тема --body Привет
 #include "smtp.hpp"
+#include "read_file.hpp"
 #include "stream.hpp"
 #include "tls.hpp"
 
@@ -48,16 +49,6 @@ namespace {
 class Failure : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
-
-std::string read_file(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw netlab::SysError("open(" + path + ")", errno);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 // One SMTP connection: commands out, replies in, each traced as C: / S: lines.
 class Session {
@@ -218,12 +209,12 @@ int main(int argc, char** argv)
             throw netlab::UsageError("--from needs an address like name@example.org, not '" + m.from + "'");
         if (args.count("body") + args.count("body-file") != 1)
             throw netlab::UsageError("give the text with exactly one of --body and --body-file");
-        m.body = args.count("body") ? args["body"].as<std::string>() : read_file(args["body-file"].as<std::string>());
+        m.body = args.count("body") ? args["body"].as<std::string>() : http::read_file(args["body-file"].as<std::string>());
         m.subject = args["subject"].as<std::string>();
         std::optional<std::string> password;
         if (args.count("user")) {
             if (args.count("password-file")) {
-                std::string p = read_file(args["password-file"].as<std::string>());
+                std::string p = http::read_file(args["password-file"].as<std::string>());
                 password = p.substr(0, p.find_first_of("\r\n"));
             } else if (const char* p = std::getenv(args["password-env"].as<std::string>().c_str())) {
                 password = p;

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <type_traits>
 
 #include <arpa/inet.h>
 
@@ -481,19 +482,35 @@ void decode_transport(Frame& f, std::uint8_t protocol, Bytes payload, bool v6)
     f.line += f.src + " > " + f.dst + ": ip-proto-" + num(protocol) + ", length " + num(payload.size());
 }
 
-void decode_ipv4(Frame& f, Bytes data)
+// What both IP versions start with: the line's tag, the header parsed (or why not, on the line),
+// its addresses as text.
+template <class Header>
+std::optional<Header> start_ip(Frame& f, Bytes data, const char* tag, std::optional<Header> (*parse)(Bytes, std::string&))
 {
-    f.protocol = "ip";
-    f.line = "IP ";
+    f.line = tag;
     std::string why;
-    auto ip = parse_ipv4(data, why);
+    auto ip = parse(data, why);
     if (!ip) {
         f.line += why;
         f.malformed = true;
-        return;
+        return ip;
     }
-    f.src = ipv4_text(ip->src);
-    f.dst = ipv4_text(ip->dst);
+    if constexpr (std::is_same_v<Header, Ipv4>) {
+        f.src = ipv4_text(ip->src);
+        f.dst = ipv4_text(ip->dst);
+    } else {
+        f.src = ipv6_text(ip->src);
+        f.dst = ipv6_text(ip->dst);
+    }
+    return ip;
+}
+
+void decode_ipv4(Frame& f, Bytes data)
+{
+    f.protocol = "ip";
+    auto ip = start_ip(f, data, "IP ", parse_ipv4);
+    if (!ip)
+        return;
     if (ip->truncated) {
         f.line += "truncated-ip - " + num(ip->total_length - data.size()) + " bytes missing! ";
         f.malformed = true;
@@ -510,16 +527,9 @@ void decode_ipv4(Frame& f, Bytes data)
 void decode_ipv6(Frame& f, Bytes data)
 {
     f.protocol = "ip6";
-    f.line = "IP6 ";
-    std::string why;
-    auto ip = parse_ipv6(data, why);
-    if (!ip) {
-        f.line += why;
-        f.malformed = true;
+    auto ip = start_ip(f, data, "IP6 ", parse_ipv6);
+    if (!ip)
         return;
-    }
-    f.src = ipv6_text(ip->src);
-    f.dst = ipv6_text(ip->dst);
     if (ip->truncated) {
         f.line += "truncated-ip6 - " + num(ip->payload_length - ip->payload.size()) + " bytes missing! ";
         f.malformed = true;

@@ -27,7 +27,6 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
-#include <dirent.h>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -167,34 +166,6 @@ struct Staller {
     }
 };
 
-// Processes whose parent is `pid`, with their state letter (R, S, Z...), from /proc.
-std::map<pid_t, char> children_of(pid_t pid)
-{
-    std::map<pid_t, char> out;
-    DIR* dir = ::opendir("/proc");
-    if (!dir)
-        return out;
-    while (const dirent* e = ::readdir(dir)) {
-        const pid_t child = static_cast<pid_t>(std::atol(e->d_name));
-        if (child <= 0)
-            continue;
-        std::ifstream stat("/proc/" + std::string(e->d_name) + "/stat");
-        std::string line;
-        if (!std::getline(stat, line))
-            continue;
-        // pid (comm) state ppid ...: comm may hold spaces, so parse after the last ')'.
-        const auto close = line.rfind(')');
-        if (close == std::string::npos)
-            continue;
-        char state = 0;
-        long ppid = 0;
-        if (std::sscanf(line.c_str() + close + 1, " %c %ld", &state, &ppid) == 2 && ppid == pid)
-            out[child] = state;
-    }
-    ::closedir(dir);
-    return out;
-}
-
 // The processes below `pid` (none for a server that was exec'd; the program itself when a
 // student's wrapper script started it without exec): what "no child left behind" compares with.
 std::set<pid_t> pids_below(pid_t pid)
@@ -255,8 +226,8 @@ TEST_CASE("models: 50 concurrent clients answered while a stalled client sits on
             models::Staller staller(server.port, 16 << 20);
             staller.wait_sent(2 << 20);  // the server has its hands full of a client that never reads
             models::fifty_clients(server.port);
-            CHECK_FALSE(staller.has_failed());  // ...and that client is still connected, its answers unread
-            const auto children = models::children_of(server.proc.pid());
+            CHECK_FALSE(staller.has_failed());                     // ...and that client is still connected, its answers unread
+            const auto children = descendants(server.proc.pid());  // fork_server's children (their own are none)
             server.stop(SIGTERM);
             for (const auto& [pid, state] : children)  // fork_server stopped and collected every child
                 CHECK_FALSE(models::process_exists(pid));
