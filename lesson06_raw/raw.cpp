@@ -12,10 +12,10 @@
 
 namespace lesson06 {
 
-netlab::Endpoint resolve_host(const std::string& host)
+netlab::Endpoint resolve_host(const std::string& host, int family)
 {
     // The port means nothing to ICMP; getaddrinfo only wants a service to build the address.
-    return netlab::resolve(host, "0", SOCK_DGRAM).front().endpoint;
+    return netlab::resolve(host, "0", SOCK_DGRAM, /*passive=*/false, family).front().endpoint;
 }
 
 std::optional<OpenedIcmp> open_icmp(int family, bool datagram_only)

@@ -19,7 +19,7 @@ using Clock = std::chrono::steady_clock;
 
 // The address to probe: the first getaddrinfo answer (IPv4 first, as everywhere in netlab).
 // Throws netlab::ResolveError.
-netlab::Endpoint resolve_host(const std::string& host);
+netlab::Endpoint resolve_host(const std::string& host, int family = AF_UNSPEC);
 
 enum class IcmpSocket { raw, datagram };
 struct OpenedIcmp {

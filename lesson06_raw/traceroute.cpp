@@ -37,6 +37,7 @@ using lesson06::Clock;
 struct Options {
     std::string host;
     bool numeric = false, icmp = false, unprivileged = false;
+    int family = AF_UNSPEC;  // -4 / -6; otherwise getaddrinfo's first address
     int probes = 3, max_ttl = 30, first_ttl = 1;
     double wait_s = 5;
     std::uint16_t base_port = 33434;
@@ -266,7 +267,7 @@ std::string address_text(const netlab::Endpoint& ep, bool numeric)
 int run_trace(const Options& o)
 {
     // A name that does not resolve is a runtime error like any other: one line, status 1.
-    const netlab::Endpoint target = lesson06::resolve_host(o.host);
+    const netlab::Endpoint target = lesson06::resolve_host(o.host, o.family);
     std::optional<Tracer> tracer;
     try {
         tracer.emplace(o, target);
@@ -319,6 +320,8 @@ int main(int argc, char** argv)
                         "127.0.0.1", 33434);
         cli.add()                                                                                                     //
             ("n", "print addresses only, no reverse lookups")                                                         //
+            ("4", "IPv4 only: a name with both kinds of address is traced over IPv4")                                 //
+            ("6", "IPv6 only")                                                                                        //
             ("I,icmp", "ICMP echo probes instead of UDP")                                                             //
             ("q,queries", "probes per hop", cxxopts::value<std::string>()->default_value("3"))                        //
             ("m,max-hops", "largest TTL", cxxopts::value<std::string>()->default_value("30"))                         //
@@ -331,6 +334,9 @@ int main(int argc, char** argv)
         o.host = cli.host();
         o.numeric = args.count("n") > 0;
         o.icmp = args.count("icmp") > 0;
+        if (args.count("4") && args.count("6"))
+            throw netlab::UsageError("-4 and -6 exclude each other");
+        o.family = args.count("4") ? AF_INET : args.count("6") ? AF_INET6 : AF_UNSPEC;
         o.unprivileged = args.count("unprivileged") > 0;
         if (o.icmp && o.unprivileged)
             throw netlab::UsageError("--icmp needs the raw socket; --unprivileged sends UDP probes");
