@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <iostream>
 #include <sstream>
+#include <string_view>
+#include <vector>
 
 namespace netlab {
 
@@ -26,6 +28,15 @@ Cli::Cli(std::string program, std::string summary, std::string default_host, std
         ("p,port", "TCP/UDP port", cxxopts::value<std::string>()->default_value(std::to_string(default_port)))       //
         ("trace", "narrate every socket call on stderr")                                                             //
         ("h,help", "show this help");
+}
+
+OptionAdder& OptionAdder::operator()(const std::string& names, const std::string& help,
+                                     const std::shared_ptr<const cxxopts::Value>& value, const std::string& arg_help)
+{
+    cli_.options_.add_options()(names, help, value ? value : cxxopts::value<bool>(), arg_help);
+    if (!value && names.find('.') != std::string::npos)
+        cli_.dotted_flags_.insert(names);  // cxxopts's --help lists it; parse() reads it (see cli.hpp)
+    return *this;
 }
 
 void Cli::positional(std::vector<std::string> names, std::string help_text)
@@ -82,9 +93,18 @@ int parse_timeout_ms(const std::string& text, double max_seconds)
 
 cxxopts::ParseResult Cli::parse(int argc, char** argv)
 {
+    // A flag with a dot in its name (--http1.0) is ours to take out; cxxopts gets the rest.
+    std::vector<char*> rest;
+    for (int i = 0; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (i > 0 && arg.starts_with("--") && dotted_flags_.count(std::string(arg.substr(2))))
+            dotted_given_.insert(std::string(arg.substr(2)));
+        else
+            rest.push_back(argv[i]);
+    }
     cxxopts::ParseResult result;
     try {
-        result = options_.parse(argc, argv);
+        result = options_.parse(static_cast<int>(rest.size()), rest.data());
     } catch (const std::exception& e) {  // cxxopts' own exception types differ across versions
         throw UsageError(e.what());
     }

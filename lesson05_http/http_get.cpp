@@ -195,7 +195,7 @@ int main(int argc, char** argv)
         Options o;
         o.include = args.count("include") > 0;
         o.head = args.count("head") > 0;
-        o.http10 = args.count("http1.0") > 0;
+        o.http10 = cli.given("http1.0");  // (a dot in the name: see common/cli.hpp)
         o.follow = args.count("location") > 0;
         o.fail = args.count("fail") > 0;
         o.get_query = args.count("get") > 0;
