@@ -17,5 +17,7 @@ std::size_t utf8_complete_prefix(std::string_view data);
 // Uppercases UTF-8 text the way Python's str.upper() does for one-to-one mappings
 // (Latin, Cyrillic, Greek...): "привет" -> "ПРИВЕТ". Bytes that are not valid UTF-8 pass through.
 std::string utf8_upper(std::string_view text);
+// The same, appended to `out`: a server uppercasing into its send buffer copies each byte once.
+void utf8_upper_append(std::string_view text, std::string& out);
 
 }  // namespace netlab

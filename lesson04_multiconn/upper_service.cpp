@@ -15,6 +15,11 @@ namespace upper {
 
 std::string Utf8Stream::next(std::string_view chunk)
 {
+    if (pending_.empty()) {  // the usual case, no letter left over from last time: one copy, not three
+        const std::size_t complete = netlab::utf8_complete_prefix(chunk);
+        pending_.assign(chunk.substr(complete));
+        return std::string(chunk.substr(0, complete));
+    }
     pending_.append(chunk);
     const std::size_t complete = netlab::utf8_complete_prefix(pending_);
     std::string text = pending_.substr(0, complete);
@@ -135,7 +140,7 @@ std::optional<std::string> receive(Client& client)
         return std::nullopt;
     }
     std::string text = client.text.next(std::string_view(buf, static_cast<std::size_t>(n)));
-    client.out += netlab::utf8_upper(text);
+    netlab::utf8_upper_append(text, client.out);
     return text;
 }
 
