@@ -10,6 +10,7 @@
 //
 // Run the pair:   ./stream_server   then   ./stream_client [--bytes N] [--chunk N]
 #include "half_close.hpp"
+#include "stream_pattern.hpp"
 
 #include "common/cli.hpp"
 #include "common/error.hpp"
@@ -30,11 +31,8 @@ int main(int argc, char** argv)
         const auto total = static_cast<std::size_t>(netlab::parse_number("bytes", args["bytes"].as<std::string>(), 0, 1L << 34));
         const auto chunk = static_cast<std::size_t>(netlab::parse_number("chunk", args["chunk"].as<std::string>(), 1, 16 << 20));
 
-        // The pattern i % 251 (a prime, so it never lines up with the chunk size) lets the
-        // server verify every byte. One buffer serves every chunk: offset o starts at o % 251.
-        std::string pattern(chunk + 251, '\0');
-        for (std::size_t i = 0; i < pattern.size(); ++i)
-            pattern[i] = static_cast<char>(i % 251);
+        // Byte i is i % 251, so the server can check every byte (stream_pattern.hpp).
+        const std::string pattern = lesson01::stream_pattern(chunk);
 
         // tcp_connect: socket + connect, as greeting_client spells them out
         netlab::Fd sock = netlab::tcp_connect(cli.host(), cli.port(), cli.timeout_ms());
@@ -42,7 +40,8 @@ int main(int argc, char** argv)
         std::size_t sent = 0, calls = 0, partial = 0;
         while (sent < total) {
             const std::size_t want = std::min(chunk, total - sent);
-            const std::size_t n = netlab::send_some(sock.get(), pattern.data() + sent % 251, want, cli.timeout_ms());
+            const std::size_t n = netlab::send_some(sock.get(), lesson01::stream_pattern_at(pattern, sent), want,
+                                                    cli.timeout_ms());
             ++calls;
             partial += n < want;
             sent += n;

@@ -13,12 +13,15 @@
 // the application's job (see framed_server).
 //
 // Run the pair:   ./stream_server   then   ./stream_client [--bytes 100000000 --chunk 1000]
+#include "stream_pattern.hpp"
+
 #include "common/cli.hpp"
 #include "common/socket.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 
 int main(int argc, char** argv)
@@ -36,6 +39,7 @@ int main(int argc, char** argv)
         // tcp_listen: socket + SO_REUSEADDR + bind + listen, as greeting_server spells them out
         netlab::Fd listener = netlab::tcp_listen(cli.host(), cli.port(), 5);
         std::string buf(recv_size, '\0');
+        const std::string pattern = lesson01::stream_pattern(recv_size);
         for (;;) {
             netlab::Endpoint peer;
             netlab::Fd conn = netlab::accept_from(listener.get(), &peer);
@@ -46,9 +50,10 @@ int main(int argc, char** argv)
                 std::size_t total = 0, calls = 0, smallest = SIZE_MAX, largest = 0, first_bad = SIZE_MAX;
                 while (const std::size_t n = netlab::recv_some(conn.get(), buf.data(), buf.size(), cli.timeout_ms())) {
                     // stream_client sends byte i as i % 251: any loss or reordering shows up here.
-                    for (std::size_t i = 0; i < n && first_bad == SIZE_MAX; ++i)
-                        if (static_cast<unsigned char>(buf[i]) != (total + i) % 251)
-                            first_bad = total + i;
+                    const char* expected = lesson01::stream_pattern_at(pattern, total);
+                    if (first_bad == SIZE_MAX && std::memcmp(buf.data(), expected, n) != 0)
+                        first_bad = total + static_cast<std::size_t>(std::mismatch(buf.data(), buf.data() + n, expected).first -
+                                                                     buf.data());
                     total += n;
                     ++calls;
                     smallest = std::min(smallest, n);
