@@ -12,13 +12,25 @@
 // "held": connections open at the end; "served": connections that got at least one answer (a
 // starved client is held but never served); latency is request sent → whole answer received.
 // --idle M adds M connections that connect and stay silent (many idle clients are where poll and
-// epoll part ways); --row LABEL prints the numbers as one Markdown table row (README.md's table).
+// epoll part ways); every connection is made before the clock starts, so the handshakes of
+// thousands of idle clients are not counted as the busy ones' latency. --row LABEL prints the
+// numbers as one Markdown table row (README.md's table), --csv LABEL as one CSV line
+// (label,clients,idle,held,served,requests_per_s,p50_ms,p99_ms,errors) for bench_chart.sh.
+//
+// --app speaks lecture 002's application protocol instead, for app_server: each connection sends
+// one search request, reads the whole response (app::MessageReader), checks its result, and, since
+// app_server answers one request per connection, connects again; its latency includes the connect.
+//
+// One source address has only the ephemeral port range (about 28,000 ports) to connect from, so
+// against a 127.x.x.x server the connections are spread over --sources addresses 127.0.0.1,
+// 127.0.0.2, ... (all of 127/8 is loopback), one per 20,000 connections unless told otherwise.
 //
 // Watch for: the bench itself is a single-threaded epoll client — the model that holds thousands
 // of connections — so it can hold as many as any server. On one machine it shares the CPU with the
 // server: such numbers compare the models with each other, nothing more.
 //
 // Run:   ./epoll_server --quiet                 ./multiconn_bench --connections 1000 --duration 3 127.0.0.1 65432
+#include "app_message.hpp"
 #include "upper_service.hpp"
 
 #include "common/cli.hpp"
@@ -27,11 +39,13 @@
 #include "common/text.hpp"
 
 #include <algorithm>
+#include <arpa/inet.h>
 #include <array>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <netinet/in.h>
 #include <sys/epoll.h>
 #include <vector>
 
@@ -45,7 +59,8 @@ struct Connection {
     bool idle = false;  // --idle: connects, then only holds the connection
     bool served = false;
     std::size_t sent = 0, received = 0;  // of the current request / answer
-    Clock::time_point started;           // when the current request went out
+    Clock::time_point started;           // when the current request went out (--app: when connect() began)
+    app::MessageReader reply;            // --app: the response so far
 };
 
 struct Stats {
@@ -64,12 +79,16 @@ struct Stats {
 
 class Bench {
 public:
-    Bench(const netlab::AddrInfo& server, std::size_t size) : server_(server)
+    Bench(const netlab::AddrInfo& server, std::size_t size, int sources, bool app) : server_(server), sources_(sources), app_(app)
     {
-        // Lowercase ASCII, so the expected answer is simply the uppercase of it.
-        for (std::size_t i = 0; i < size; ++i)
-            request_ += static_cast<char>('a' + i % 26);
-        answer_ = netlab::utf8_upper(request_);
+        if (app) {  // app-client.py's search for morpheus, and what libserver.py answers
+            request_ = app::create_message(app::json_dumps({{"action", "search"}, {"value", "morpheus"}}), "text/json", "utf-8");
+            answer_ = app::json_dumps({{"result", "Follow the white rabbit. \U0001F430"}});
+        } else {  // lowercase ASCII, so the expected answer is simply the uppercase of it
+            for (std::size_t i = 0; i < size; ++i)
+                request_ += static_cast<char>('a' + i % 26);
+            answer_ = netlab::utf8_upper(request_);
+        }
         const int fd = ::epoll_create1(EPOLL_CLOEXEC);
         if (fd < 0)
             netlab::throw_sys("epoll_create1");
@@ -81,14 +100,23 @@ public:
         Stats stats;
         stats.requested = connections + idle;
         stats.idle = idle;
-        const auto start = Clock::now();
-        const auto deadline = start + duration;
         conns_.resize(connections + idle);
+        std::size_t connecting = 0;
         for (std::size_t i = 0; i < conns_.size(); ++i) {
             conns_[i].idle = i >= connections;
             if (!open(i, stats))
                 break;  // out of descriptors or ports: the errors say so
+            connecting += conns_[i].sock ? 1 : 0;
         }
+        finish_connecting(connecting, stats);
+
+        // The clock starts now: every busy connection sends its first request at once.
+        measuring_ = true;
+        const auto start = Clock::now();
+        const auto deadline = start + duration;
+        for (auto& c : conns_)
+            if (c.sock && c.connected && !c.idle)
+                serve(c, 0, stats);
 
         std::array<epoll_event, 512> ready{};
         for (auto now = Clock::now(); now < deadline; now = Clock::now()) {
@@ -100,12 +128,7 @@ public:
                 netlab::throw_sys("epoll_wait");
             for (int k = 0; k < n; ++k) {
                 const std::size_t i = ready[k].data.u64;
-                try {
-                    on_event(conns_[i], ready[k].events, stats);
-                } catch (const netlab::SysError& e) {
-                    ++stats.errors[e.call() + ": " + netlab::errno_name(e.code())];
-                    conns_[i].sock.reset();
-                }
+                handle(conns_[i], ready[k].events, stats);
             }
         }
         stats.seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -119,6 +142,37 @@ public:
     }
 
 private:
+    // Waits (at most 30 s) until every connection has finished its handshake, or failed (counted
+    // in the errors). A server's listen backlog holds only so many handshakes at once; the rest
+    // are retried by the kernel, which can take seconds with tens of thousands of clients.
+    void finish_connecting(std::size_t connecting, Stats& stats)
+    {
+        const auto deadline = Clock::now() + std::chrono::seconds(30);
+        std::array<epoll_event, 512> ready{};
+        while (connecting > 0 && Clock::now() < deadline) {
+            const int n = ::epoll_wait(epoll_.get(), ready.data(), ready.size(), 100);
+            if (n < 0 && errno != EINTR)
+                netlab::throw_sys("epoll_wait");
+            for (int k = 0; k < n; ++k) {
+                Connection& c = conns_[ready[k].data.u64];
+                const bool was_connecting = c.sock && !c.connected;
+                handle(c, ready[k].events, stats);
+                connecting -= was_connecting ? 1 : 0;
+            }
+        }
+    }
+
+    // One event, with a failure counted ("connect: ECONNREFUSED") and that connection closed.
+    void handle(Connection& c, std::uint32_t events, Stats& stats)
+    {
+        try {
+            on_event(c, events, stats);
+        } catch (const netlab::SysError& e) {
+            ++stats.errors[e.call() + ": " + netlab::errno_name(e.code())];
+            c.sock.reset();
+        }
+    }
+
     // Closing a socket while an answer is on its way makes the kernel answer that answer with a
     // reset, and the server would log "Connection reset by peer" for every client. So: send EOF
     // (shutdown SHUT_WR), let each server close its side, and only then close — for at most a
@@ -165,6 +219,8 @@ private:
             return false;
         }
         c.sock = netlab::Fd(fd);
+        if (sources_ > 1)
+            bind_source(fd, i);
         const int rc = ::connect(fd, server_.endpoint.sa(), server_.endpoint.len);
         if (netlab::tracing())  // set-up only: tracing every request would be all there is to see
             netlab::trace("socket() = ", fd, ", connect(", fd, ", ", server_.endpoint,
@@ -174,12 +230,31 @@ private:
             c.sock.reset();
             return errno != EADDRNOTAVAIL;  // out of local ports: opening more is pointless
         }
+        c.started = Clock::now();
         epoll_event ev{};
         ev.events = EPOLLOUT;  // writable = the handshake is over
         ev.data.u64 = i;
         if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &ev) < 0)
             netlab::throw_sys("epoll_ctl");
         return true;
+    }
+
+    // Connection i comes from 127.0.0.(1 + i % sources). IP_BIND_ADDRESS_NO_PORT leaves the port
+    // to connect(), which then needs it free only for this one destination.
+    void bind_source(int fd, std::size_t i)
+    {
+        const int on = 1;
+        ::setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &on, sizeof on);
+        sockaddr_in source{};
+        source.sin_family = AF_INET;
+        source.sin_addr.s_addr = htonl(INADDR_LOOPBACK + static_cast<std::uint32_t>(i % static_cast<std::size_t>(sources_)));
+        if (::bind(fd, reinterpret_cast<const sockaddr*>(&source), sizeof source) < 0)
+            netlab::throw_sys("bind (source address)");
+        if (netlab::tracing() && i < static_cast<std::size_t>(sources_)) {
+            char ip[INET_ADDRSTRLEN];
+            ::inet_ntop(AF_INET, &source.sin_addr, ip, sizeof ip);
+            netlab::trace("bind(", fd, ", ", ip, ":0) = 0 (IP_BIND_ADDRESS_NO_PORT: connect() picks the port)");
+        }
     }
 
     void want(Connection& c, std::uint32_t events)
@@ -202,9 +277,9 @@ private:
             if (err)
                 netlab::throw_sys("connect", err);
             c.connected = true;
-            c.started = Clock::now();
-            if (c.idle)
-                return want(c, EPOLLIN);  // only to notice if the server drops it
+            // idle: EPOLLIN only to notice if the server drops it; busy: nothing until run() starts the clock
+            if (c.idle || !measuring_)
+                return want(c, c.idle ? std::uint32_t{EPOLLIN} : 0u);
         }
         if (c.idle) {
             char buf[256];
@@ -212,6 +287,14 @@ private:
                 netlab::throw_sys("recv (idle, closed by the server)", ECONNRESET);
             return;
         }
+        serve(c, events, stats);
+    }
+
+    // A busy connection: send (the rest of) the request, or take (more of) the answer.
+    void serve(Connection& c, std::uint32_t events, Stats& stats)
+    {
+        if (c.sent == 0 && c.received == 0 && !app_)
+            c.started = Clock::now();
         if (c.sent < request_.size()) {  // (the rest of) the request
             const ssize_t n = ::send(c.sock.get(), request_.data() + c.sent, request_.size() - c.sent, MSG_NOSIGNAL);
             if (n < 0 && errno != EAGAIN && errno != EINTR)
@@ -223,6 +306,8 @@ private:
         }
         if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
             return;
+        if (app_)
+            return receive_app(c, stats);
         char buf[4096];
         const ssize_t n = ::recv(c.sock.get(), buf, std::min(sizeof buf, answer_.size() - c.received), 0);
         if (n < 0 && (errno == EAGAIN || errno == EINTR))
@@ -240,11 +325,42 @@ private:
         stats.latency_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - c.started).count());
         c.served = true;
         c.sent = c.received = 0;  // and at once the next request
-        c.started = Clock::now();
-        on_event(c, 0, stats);
+        serve(c, 0, stats);
+    }
+
+    // --app: (more of) the response; once it is whole and right, the next connection.
+    void receive_app(Connection& c, Stats& stats)
+    {
+        char buf[4096];
+        const ssize_t n = ::recv(c.sock.get(), buf, sizeof buf, 0);
+        if (n < 0 && (errno == EAGAIN || errno == EINTR))
+            return;
+        if (n < 0)
+            netlab::throw_sys("recv");
+        if (n == 0)
+            netlab::throw_sys("recv (closed before the whole response)", ECONNRESET);
+        try {
+            if (!c.reply.feed(std::string_view(buf, static_cast<std::size_t>(n))))
+                return;
+        } catch (const app::ProtocolError&) {
+            netlab::throw_sys("recv (not the application protocol)", EBADMSG);
+        }
+        if (c.reply.message().content != answer_)
+            netlab::throw_sys("recv (wrong answer)", EBADMSG);
+        stats.latency_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - c.started).count());
+        c.served = true;
+        const auto i = static_cast<std::size_t>(&c - conns_.data());
+        c.sock.reset();  // app_server has closed its side already
+        c.connected = false;
+        c.sent = c.received = 0;
+        c.reply = app::MessageReader();
+        open(i, stats);
     }
 
     netlab::AddrInfo server_;
+    int sources_;
+    bool app_;
+    bool measuring_ = false;
     std::string request_, answer_;
     netlab::Fd epoll_;
     std::vector<Connection> conns_;
@@ -278,7 +394,11 @@ int main(int argc, char** argv)
             ("idle", "more connections that only connect and stay silent (how each model copes with many idle clients)",
              cxxopts::value<std::string>()->default_value("0"))                                //
             ("size", "bytes per request", cxxopts::value<std::string>()->default_value("32"))  //
-            ("row", "print one Markdown table row, labelled LABEL", cxxopts::value<std::string>());
+            ("sources", "connect from this many loopback addresses 127.0.0.1, .2, ... (default: one per 20,000 connections)",
+             cxxopts::value<std::string>())                                                            //
+            ("app", "speak lecture 002's application protocol (app_server): a search per connection")  //
+            ("row", "print one Markdown table row, labelled LABEL", cxxopts::value<std::string>())     //
+            ("csv", "print one CSV line, labelled LABEL", cxxopts::value<std::string>());
         cli.positional({"host", "port"}, "<host> <port>");
         auto args = cli.parse(argc, argv);
         const auto connections = static_cast<std::size_t>(
@@ -289,7 +409,13 @@ int main(int argc, char** argv)
         upper::raise_fd_limit();
 
         const auto server = netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_STREAM).front();
-        Bench bench(server, size);
+        const bool loopback4 = server.family == AF_INET && server.endpoint.ip().rfind("127.", 0) == 0;
+        int sources = static_cast<int>((connections + idle) / 20'000 + 1);
+        if (args.count("sources"))
+            sources = static_cast<int>(netlab::parse_number("sources", args["sources"].as<std::string>(), 1, 254));
+        if (!loopback4)
+            sources = 1;  // other addresses than 127/8 are not ours to use
+        Bench bench(server, size, sources, args.count("app") > 0);
         Stats s = bench.run(connections, idle, std::chrono::seconds(seconds));
 
         const double rate = static_cast<double>(s.latency_ms.size()) / s.seconds;
@@ -302,12 +428,17 @@ int main(int argc, char** argv)
             errors += ")";
 
         const std::string asked = std::to_string(connections) + (idle ? " + " + std::to_string(idle) + " idle" : "");
-        if (args.count("row")) {
+        if (args.count("csv")) {
+            std::string csv_errors = errors;  // a comma inside would start a new column
+            std::replace(csv_errors.begin(), csv_errors.end(), ',', ';');
+            std::cout << args["csv"].as<std::string>() << "," << connections << "," << idle << "," << s.held << "," << s.served
+                      << "," << fixed(rate, 0) << "," << fixed(p50, 3) << "," << fixed(p99, 3) << ",\"" << csv_errors << "\"\n";
+        } else if (args.count("row")) {
             std::cout << "| " << args["row"].as<std::string>() << " | " << asked << " | " << s.held << " | " << s.served << " | "
                       << fixed(rate, 0) << " | " << fixed(p50, 2) << " | " << fixed(p99, 2) << " | " << errors << " |\n";
         } else {
             std::cout << "multiconn_bench: " << server.endpoint.str() << ", " << asked << " connections, " << seconds << " s, "
-                      << size << "-byte requests\n"
+                      << (args.count("app") ? "lecture 002 search" : std::to_string(size) + "-byte") << " requests\n"
                       << "connections  " << s.held << " held, " << s.served << " served, " << s.requested - s.held
                       << " not held\n"
                       << "requests     " << s.latency_ms.size() << " (" << fixed(rate, 0) << "/s)\n"

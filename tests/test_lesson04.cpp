@@ -633,6 +633,61 @@ TEST_CASE("multiconn_bench: blocking_server holds every connection but serves on
     server.stop();
 }
 
+TEST_CASE("multiconn_bench --csv: one line, the columns bench_models.sh charts", "[models][bench]")
+{
+    Server server("epoll_server", {"--quiet"});
+    auto r = run({bin("multiconn_bench"), "--connections", "20", "--idle", "5", "--duration", "1", "--csv", "epoll", "127.0.0.1",
+                  P(server.port)});
+    INFO(r.out << r.err);
+    CHECK(r.code == 0);
+    // label,clients,idle,held,served,requests_per_s,p50_ms,p99_ms,errors
+    CHECK(std::regex_match(r.out, std::regex(R"(epoll,20,5,25,20,[0-9]+,[0-9]+\.[0-9]{3},[0-9]+\.[0-9]{3},"0"\n)")));
+    server.stop();
+}
+
+TEST_CASE("multiconn_bench --sources: connections come from 127.0.0.1, .2, .3", "[models][bench]")
+{
+    Server server("epoll_server", {});
+    auto r = run({bin("multiconn_bench"), "--connections", "6", "--sources", "3", "--duration", "1", "--trace", "127.0.0.1",
+                  P(server.port)});
+    INFO(r.out << r.err);
+    CHECK(r.code == 0);
+    CHECK(r.out.find("connections  6 held, 6 served, 0 not held\n") != std::string::npos);
+    CHECK(contains(r.err, ", 127.0.0.3:0) = 0 (IP_BIND_ADDRESS_NO_PORT: connect() picks the port)\n"));
+    for (const std::string source : {"127.0.0.1", "127.0.0.2", "127.0.0.3"})
+        CHECK_FALSE(server.proc.expect_line("Accepted connection from ('" + source + "', ").empty());
+    server.stop();
+}
+
+TEST_CASE("multiconn_bench --app: lecture 002's protocol against app_server, a connection per request", "[models][bench][app]")
+{
+    Server server("app_server", {});
+    auto r = run({bin("multiconn_bench"), "--app", "--connections", "4", "--duration", "1", "127.0.0.1", P(server.port)});
+    INFO(r.out << r.err);
+    CHECK(r.code == 0);
+    CHECK(r.out.rfind("multiconn_bench: 127.0.0.1:" + P(server.port) + ", 4 connections, 1 s, lecture 002 search requests\n",
+                      0) == 0);
+    // (at the end a connection may be between two requests, reconnecting: "held" can be below 4)
+    CHECK(r.out.find(" held, 4 served, ") != std::string::npos);
+    CHECK(r.out.find("errors       0\n") != std::string::npos);
+    long requests = 0;
+    CHECK(std::sscanf(r.out.c_str() + r.out.find("requests     "), "requests     %ld", &requests) == 1);
+    CHECK(requests > 4);  // each connection made more than one request: it reconnected
+    CHECK_FALSE(server.proc.expect_line("Received request {'action': 'search', 'value': 'morpheus'} from ").empty());
+    server.stop();
+}
+
+TEST_CASE("multiconn_bench --app: a server that does not speak the protocol is an error per connection", "[models][bench][app]")
+{
+    // epoll_server uppercases the JSON header: {"BYTEORDER": ...} has no content-length.
+    Server server("epoll_server", {"--quiet"});
+    auto r = run({bin("multiconn_bench"), "--app", "--connections", "3", "--duration", "1", "127.0.0.1", P(server.port)});
+    INFO(r.out << r.err);
+    CHECK(r.out.find("connections  0 held, 0 served, 3 not held\n") != std::string::npos);
+    CHECK(r.out.find("errors       3 (recv (not the application protocol): EBADMSG x3)\n") != std::string::npos);
+    server.stop();
+}
+
 TEST_CASE("multiconn_bench: nobody listening → every connection refused, exit 1", "[models][bench]")
 {
     auto r = run({bin("multiconn_bench"), "--connections", "3", "--duration", "1", "127.0.0.1", P(free_port())});
@@ -648,17 +703,8 @@ TEST_CASE("models: --help (exit 0) and usage errors (exit 2)", "[models][cli]")
     for (const std::string program :
          {"blocking_server", "select_server", "poll_server", "epoll_server", "thread_server", "fork_server", "thread_client",
           "multiconn_client", "keyboard_threads", "multiconn_bench", "app_server", "app_client"}) {
-        DYNAMIC_SECTION(program)
-        {
-            auto help = run({bin(program), "--help"});
-            CHECK(help.code == 0);
-            // Listed even where they may also come positionally ([host] [port]).
-            CHECK(contains(help.out, "--host"));
-            CHECK(contains(help.out, "--port"));
-            auto bad = run({bin(program), "--port", "http"});
-            CHECK(bad.code == 2);
-            CHECK(bad.err.find("--port must be a whole number") != std::string::npos);
-        }
+        // --host listed even where host and port may also come positionally ([host] [port]).
+        DYNAMIC_SECTION(program) { CHECK(contains(check_common_cli(program), "--host")); }
     }
 }
 
