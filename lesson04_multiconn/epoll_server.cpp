@@ -17,11 +17,9 @@
 //  - EPOLLOUT is asked for only while a client has bytes queued after a partial send(); a client
 //    that never reads is dropped once more than --max-buffer bytes wait for it.
 //
-// This file is the loop: main, then run(), then keeping the interest list in step with each
-// client. The rest is the same in every non-blocking model and lives in upper_service.cpp: one
-// ready client's turn (upper::service_connection: recv, uppercase, send what the kernel takes,
-// drop it past --max-buffer), taking a burst of new clients (upper::accept_wrapper, which also
-// notices when descriptors run out) and dropping idle ones (upper::drop_idle_clients).
+// This file is the loop and the interest list. A ready client's turn (recv, uppercase, send what
+// the kernel takes), taking a burst of new clients and dropping idle ones are the same in every
+// non-blocking model: upper::service_connection, accept_wrapper, drop_idle_clients.
 //
 // Run the pair:   ./epoll_server 127.0.0.1 65432       ./multiconn_client 127.0.0.1 65432 2
 #include "upper_service.hpp"
@@ -48,9 +46,15 @@ struct Server {
 
     void run();
     bool service(upper::Client& c, std::uint32_t revents);
-    void close_connection(upper::Clients::iterator it);
-    void resume_accepting();
     void watch(int op, int fd, std::uint32_t events) { upper::epoll_control(epoll.get(), op, fd, events); }
+    // Out of descriptors, the listener leaves the interest list until a client leaves: it is
+    // level-triggered, and a backlog we cannot accept from would wake us at once, forever.
+    void pause_accepting(bool pause)
+    {
+        if (pause != accept_paused)
+            watch(EPOLL_CTL_MOD, listener.get(), pause ? 0u : std::uint32_t{EPOLLIN});
+        accept_paused = pause;
+    }
 };
 
 }  // namespace
@@ -69,12 +73,8 @@ int main(int argc, char** argv)
         server.limits = upper::read_limits(cli, args, true);
         // The epoll instance first: once the port listens, the server's descriptors are all there.
         server.epoll = upper::epoll_create();
-        const netlab::AddrInfo addr =
-            netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_STREAM, /*passive=*/true).front();
-        server.listener = netlab::open_socket(addr.family, SOCK_STREAM);
-        netlab::set_option(server.listener.get(), SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
-        netlab::bind_to(server.listener.get(), addr.endpoint);
-        netlab::listen_on(server.listener.get(), SOMAXCONN);
+        // socket, SO_REUSEADDR, bind, listen: the calls blocking_server spells out, in tcp_listen.
+        server.listener = netlab::tcp_listen(cli.host(), cli.port(), SOMAXCONN);
         netlab::set_nonblocking(server.listener.get());  // accept() must never wait: the loop does
         server.watch(EPOLL_CTL_ADD, server.listener.get(), EPOLLIN);
         std::cout << "Listening on ('" << cli.host() << "', " << cli.port() << ")\n";
@@ -108,18 +108,19 @@ void Server::run()
                     watch(EPOLL_CTL_ADD, c.fd.get(), EPOLLIN);
                     c.watched = EPOLLIN;
                 });
-                if (out_of_fds && !accept_paused) {
-                    watch(EPOLL_CTL_MOD, listener.get(), 0);  // level-triggered: it would wake us at once, forever
-                    accept_paused = true;
-                }
+                if (out_of_fds)
+                    pause_accepting(true);
                 continue;
             }
             auto it = clients.find(fd);
-            if (it != clients.end() && !service(it->second, ready[i].events))
-                close_connection(it);
+            if (it != clients.end() && !service(it->second, ready[i].events)) {
+                watch(EPOLL_CTL_DEL, fd, 0);  // close() alone would also do it; DEL says so plainly
+                clients.erase(it);
+                pause_accepting(false);
+            }
         }
         if (sweep.due() && upper::drop_idle_clients(kProgram, clients, limits, [&](int fd) { watch(EPOLL_CTL_DEL, fd, 0); }))
-            resume_accepting();
+            pause_accepting(false);
     }
     std::cout << "Caught keyboard interrupt, exiting\n";
 }
@@ -137,22 +138,6 @@ bool Server::service(upper::Client& c, std::uint32_t revents)
         c.watched = wanted;
     }
     return true;
-}
-
-void Server::close_connection(upper::Clients::iterator it)
-{
-    // close() alone would also take the socket out of the interest list; DEL says so plainly.
-    watch(EPOLL_CTL_DEL, it->first, 0);
-    clients.erase(it);
-    resume_accepting();
-}
-
-void Server::resume_accepting()
-{
-    if (accept_paused) {  // a descriptor is free again
-        watch(EPOLL_CTL_MOD, listener.get(), EPOLLIN);
-        accept_paused = false;
-    }
 }
 
 }  // namespace

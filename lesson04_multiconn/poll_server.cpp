@@ -17,11 +17,10 @@
 //  - A client that never reads is dropped once more than --max-buffer bytes wait for it; the
 //    others never wait on it.
 //
-// This file is the loop: main, then run(). The rest is the same in every non-blocking model and
-// lives in upper_service.cpp: one ready client's turn (upper::service_connection: recv, uppercase,
-// send what the kernel takes, drop it past --max-buffer), taking a burst of new clients
-// (upper::accept_wrapper, which also notices when descriptors run out) and dropping idle ones
-// (upper::drop_idle_clients). The models differ only in how they learn who is ready.
+// This file is the loop. A ready client's turn (recv, uppercase, send what the kernel takes, drop
+// it past --max-buffer), taking a burst of new clients and dropping idle ones are the same in every
+// non-blocking model: upper::service_connection, accept_wrapper, drop_idle_clients. The models
+// differ only in how they learn who is ready.
 //
 // Run the pair:   ./poll_server 127.0.0.1 65432        ./multiconn_client 127.0.0.1 65432 2
 #include "upper_service.hpp"
@@ -61,12 +60,8 @@ int main(int argc, char** argv)
 
         Server server;
         server.limits = upper::read_limits(cli, args, true);
-        const netlab::AddrInfo addr =
-            netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_STREAM, /*passive=*/true).front();
-        server.listener = netlab::open_socket(addr.family, SOCK_STREAM);
-        netlab::set_option(server.listener.get(), SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
-        netlab::bind_to(server.listener.get(), addr.endpoint);
-        netlab::listen_on(server.listener.get(), SOMAXCONN);
+        // socket, SO_REUSEADDR, bind, listen: the calls blocking_server spells out, in tcp_listen.
+        server.listener = netlab::tcp_listen(cli.host(), cli.port(), SOMAXCONN);
         netlab::set_nonblocking(server.listener.get());  // accept() must never wait: the loop does
         std::cout << "Listening on ('" << cli.host() << "', " << cli.port() << ")\n";
         server.run();

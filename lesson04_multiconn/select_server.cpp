@@ -17,9 +17,8 @@
 //    watched at all. This server turns such clients away; poll_server and epoll_server don't
 //    have the limit.
 //
-// This file is the loop: main, then run(), then select's own client turn (lecture 000's log lines).
-// Taking a burst of new clients and dropping idle ones are the same in every non-blocking model:
-// upper::accept_wrapper and upper::drop_idle_clients in upper_service.cpp.
+// This file is the loop and a client's turn with lecture 000's log lines; taking a burst of new
+// clients and dropping idle ones are upper::accept_wrapper and drop_idle_clients (upper_service).
 //
 // Run the pair:   ./select_server              nc 127.0.0.1 5000   (in two or three terminals)
 #include "upper_service.hpp"
@@ -58,12 +57,8 @@ int main(int argc, char** argv)
 
         Server server;
         server.limits = upper::read_limits(cli, args, true);
-        const netlab::AddrInfo addr =
-            netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_STREAM, /*passive=*/true).front();
-        server.listener = netlab::open_socket(addr.family, SOCK_STREAM);
-        netlab::set_option(server.listener.get(), SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
-        netlab::bind_to(server.listener.get(), addr.endpoint);
-        netlab::listen_on(server.listener.get(), SOMAXCONN);
+        // socket, SO_REUSEADDR, bind, listen: the calls blocking_server spells out, in tcp_listen.
+        server.listener = netlab::tcp_listen(cli.host(), cli.port(), SOMAXCONN);
         netlab::set_nonblocking(server.listener.get());  // accept() must never wait: the loop does
         server.run();
     });
