@@ -1,6 +1,7 @@
 #include "support/harness.hpp"
 #include "support/catch.hpp"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <csignal>
 #include <cstdlib>
@@ -30,6 +31,8 @@ using clock = std::chrono::steady_clock;
 
 bool executable(const std::string& path) { return ::access(path.c_str(), X_OK) == 0; }
 
+}  // namespace
+
 std::string join(const std::vector<std::string>& argv)
 {
     std::string s;
@@ -37,7 +40,6 @@ std::string join(const std::vector<std::string>& argv)
         s += (s.empty() ? "" : " ") + a;
     return s;
 }
-}  // namespace
 
 std::string bin(const std::string& program)
 {
@@ -465,6 +467,37 @@ bool vanish_without_a_trace(std::uint16_t port)
     const bool repair = ::setsockopt(fd, IPPROTO_TCP, TCP_REPAIR, &on, sizeof on) == 0;
     ::close(fd);  // in repair mode: silently; otherwise an ordinary FIN
     return repair;
+}
+
+std::string check_common_cli(const std::string& program)
+{
+    auto help = run({bin(program), "--help"});
+    CHECK(help.code == 0);
+    CHECK(contains(help.out, "--port"));
+    CHECK(contains(help.out, "--trace"));
+    auto bad_port = run({bin(program), "--port", "70000"});
+    CHECK(bad_port.code == 2);
+    CHECK(bad_port.err == program + ": --port must be a whole number from 0 to 65535, not '70000' (try --help)\n");
+    auto unknown = run({bin(program), "--no-such-option"});
+    CHECK(unknown.code == 2);
+    CHECK(unknown.err.find(program + ": ") == 0);
+    CHECK(std::count(unknown.err.begin(), unknown.err.end(), '\n') == 1);
+    if (contains(help.out, "--timeout")) {  // one rule for every --timeout: above 0, at most an hour
+        auto negative = run({bin(program), "--timeout", "-1"});
+        CHECK(negative.code == 2);
+        CHECK(negative.err ==
+              program + ": --timeout must be a number of seconds above 0 and at most 3600, not '-1' (try --help)\n");
+    }
+    return help.out;
+}
+
+void check_bad_value(const BadValue& row)
+{
+    std::vector<std::string> argv = row.argv;
+    argv[0] = bin(argv[0]);
+    auto r = run(argv);
+    CHECK(r.code == 2);
+    CHECK(r.err == row.err);
 }
 
 }  // namespace netlab::test

@@ -120,6 +120,20 @@ struct PythonServer {
 };
 
 bool contains(std::string_view text, std::string_view part);
+// argv as one line, "sntp_client --servers [::1": a section's name, a failure's context.
+std::string join(const std::vector<std::string>& argv);
+
+// ---- the command line every program shares (the quality bar) ----------------------------------------
+// `program --help` exits 0 and lists --port and --trace; `--port 70000` and an unknown option are one
+// line on stderr and exit 2; a --timeout, where the program has one, is refused at -1 by the one
+// rule for every --timeout. Returns the --help text, for a program's own checks.
+std::string check_common_cli(const std::string& program);
+// One option's bad value: `argv` (argv[0] a program name) exits 2 with exactly `err` on stderr.
+struct BadValue {
+    std::vector<std::string> argv;
+    std::string err;
+};
+void check_bad_value(const BadValue& row);
 
 // A port no one listens on (TCP and UDP, IPv4 and IPv6), chosen at random below the kernel's
 // ephemeral range so that client sockets of parallel tests never take it.
