@@ -52,6 +52,7 @@ struct Options {
     app::Limits limits;
     std::chrono::milliseconds timeout{10'000};
     std::size_t max_clients = 1000;
+    bool quiet = false;  // no line per connection or request (for the bench); errors are still logged
 };
 
 // libserver.Message: everything one connection needs between two wake-ups.
@@ -148,7 +149,8 @@ private:
             const int fd = sock.get();
             Connection c{
                 std::move(sock), peer.python(), app::MessageReader(options_.limits), {}, true, Clock::now() + options_.timeout};
-            std::cout << "Accepted connection from " << c.addr << "\n";
+            if (!options_.quiet)
+                std::cout << "Accepted connection from " << c.addr << "\n";
             control(EPOLL_CTL_ADD, fd, EPOLLIN);
             connections_.emplace(fd, std::move(c));
         }
@@ -221,12 +223,14 @@ private:
         app::Json decoded;
         if (request.content_type() == "text/json") {
             decoded = app::json_decode(request.content, request.content_encoding());
-            std::cout << "Received request " << app::python_repr(decoded) << " from " << c.addr << "\n";
-        } else {
+            if (!options_.quiet)
+                std::cout << "Received request " << app::python_repr(decoded) << " from " << c.addr << "\n";
+        } else if (!options_.quiet) {
             std::cout << "Received " << request.content_type() << " request from " << c.addr << "\n";
         }
         c.send_buffer = create_response(request, decoded);
-        std::cout << "Sending " << netlab::python_bytes(c.send_buffer) << " to " << c.addr << "\n";
+        if (!options_.quiet)
+            std::cout << "Sending " << netlab::python_bytes(c.send_buffer) << " to " << c.addr << "\n";
         // Keep reading too: more bytes now would mean content-length lied, and EOF is fine.
         control(EPOLL_CTL_MOD, c.sock.get(), EPOLLIN | EPOLLOUT);
     }
@@ -249,7 +253,8 @@ private:
 
     void close(std::map<int, Connection>::iterator it)
     {
-        std::cout << "Closing connection to " << it->second.addr << "\n";
+        if (!options_.quiet)
+            std::cout << "Closing connection to " << it->second.addr << "\n";
         control(EPOLL_CTL_DEL, it->first, 0);
         connections_.erase(it);  // ~Fd closes the socket
         if (accept_paused_) {
@@ -297,7 +302,8 @@ int main(int argc, char** argv)
         cli.add()("max-header", "largest JSON header accepted, bytes", cxxopts::value<std::string>()->default_value("4096"))  //
             ("max-content", "largest content accepted, bytes", cxxopts::value<std::string>()->default_value("1048576"))       //
             ("max-clients", "connections served at once; more wait in the backlog",
-             cxxopts::value<std::string>()->default_value("1000"));
+             cxxopts::value<std::string>()->default_value("1000"))  //
+            ("quiet", "no line per connection or request (for benchmarks); errors are still logged");
         auto args = cli.parse(argc, argv);
         Options options;
         options.limits.max_header = static_cast<std::size_t>(
@@ -307,6 +313,7 @@ int main(int argc, char** argv)
         options.max_clients = static_cast<std::size_t>(
             netlab::parse_number("max-clients", args["max-clients"].as<std::string>(), 1, 1000));
         options.timeout = std::chrono::milliseconds(cli.timeout_ms());
+        options.quiet = args.count("quiet") > 0;
         netlab::install_stop_handlers();
 
         Server server(cli.host(), cli.port(), options);

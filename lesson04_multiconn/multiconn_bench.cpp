@@ -133,7 +133,8 @@ public:
         }
         stats.seconds = std::chrono::duration<double>(Clock::now() - start).count();
         for (const auto& c : conns_) {
-            stats.held += c.sock && c.connected;
+            // (--app: a client between two requests is connecting again; it is still held)
+            stats.held += c.sock && (c.connected || app_);
             stats.served += c.served;
         }
         say_goodbye();
