@@ -73,8 +73,12 @@ int main(int argc, char** argv)
         server.limits = upper::read_limits(cli, args, true);
         // The epoll instance first: once the port listens, the server's descriptors are all there.
         server.epoll = upper::epoll_create();
-        // socket, SO_REUSEADDR, bind, listen: the calls blocking_server spells out, in tcp_listen.
-        server.listener = netlab::tcp_listen(cli.host(), cli.port(), SOMAXCONN);
+        const netlab::AddrInfo addr =
+            netlab::resolve(cli.host(), std::to_string(cli.port()), SOCK_STREAM, /*passive=*/true).front();
+        server.listener = netlab::open_socket(addr.family, SOCK_STREAM);
+        netlab::set_option(server.listener.get(), SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
+        netlab::bind_to(server.listener.get(), addr.endpoint);
+        netlab::listen_on(server.listener.get(), SOMAXCONN);
         netlab::set_nonblocking(server.listener.get());  // accept() must never wait: the loop does
         server.watch(EPOLL_CTL_ADD, server.listener.get(), EPOLLIN);
         std::cout << "Listening on ('" << cli.host() << "', " << cli.port() << ")\n";
