@@ -37,9 +37,8 @@
 namespace netlab {
 
 // What cli.add() returns: `cli.add()("quiet", "help")("size", "help", cxxopts::value<std::string>())`,
-// as with cxxopts's own adder. It is defined in cli.cpp because cxxopts's adder checks each option
-// name with std::regex: called in every program, that compiled std::regex into every program, and
-// each one took more than twice as long to build.
+// as with cxxopts's own adder, which it calls. It also notes each flag with a dot in its name, which
+// cxxopts without std::regex cannot read, so that Cli::parse() can (see above).
 class Cli;
 class OptionAdder {
 public:
