@@ -344,7 +344,8 @@ TEST_CASE("stream (lecture 002): recv sizes differ from send sizes, every byte a
     server.stop();
 }
 
-TEST_CASE("stream: a Python sendall() client, verified byte for byte, and one wrong byte is found, and where", "[stream][interop]")
+TEST_CASE("stream: a Python sendall() client, verified byte for byte, and one wrong byte is found, and where",
+          "[stream][interop]")
 {
     // The second row flips byte 200003, in the middle of a 4096-byte recv(): the check compares
     // whole chunks, yet names the exact offset.
