@@ -22,28 +22,25 @@
 #include <cstring>
 #include <iostream>
 #include <netdb.h>
-#include <optional>
 
 namespace {
 
 constexpr std::size_t kMaxDatagram = 65507;  // the largest UDP payload over IPv4
 
-// A line of stdin, without its '\n'; nullopt at end of input. Reading stops past `limit` bytes
-// (returned as is, one byte over, so sendto() refuses it) instead of filling memory.
-std::optional<std::string> read_line(std::size_t limit)
+// Reads a line of stdin into `line`, without its '\n'; false at end of input. Reading stops past
+// `limit` bytes (the line kept as is, one byte over, so sendto() refuses it) instead of filling memory.
+bool read_line(std::string& line, std::size_t limit)
 {
-    std::string line;
+    line.clear();
     char c;
     while (std::cin.get(c)) {
         if (c == '\n')
-            return line;
+            return true;
         line += c;
         if (line.size() > limit)
-            return line;
+            return true;
     }
-    if (line.empty())
-        return std::nullopt;
-    return line;
+    return !line.empty();
 }
 
 // Python 2's `except socket.error, msg: print 'Error Code : ' + str(msg[0]) + ' Message ' + msg[1]`.
@@ -66,16 +63,16 @@ int main(int argc, char** argv)
         try {
             // udp_target: getaddrinfo + socket, as udp_thanks_client spells them out
             auto [server, sock] = lesson02::udp_target(cli.host(), cli.port());
+            std::string msg;
             for (;;) {
                 std::cout << "Enter message to send : " << std::flush;
-                const std::optional<std::string> msg = read_line(kMaxDatagram);
-                if (!msg) {
+                if (!read_line(msg, kMaxDatagram)) {
                     std::cout << "\n";
                     return 0;
                 }
-                if (msg->empty())
+                if (msg.empty())
                     continue;
-                netlab::send_to(sock.get(), *msg, server);
+                netlab::send_to(sock.get(), msg, server);
                 char reply[1024];  // the lecture's recvfrom(1024): a longer reply is cut
                 const std::size_t n = lesson02::recv_from(sock.get(), reply, sizeof reply, nullptr, cli.timeout_ms());
                 std::cout << "Server reply : " << std::string_view(reply, n) << "\n";
