@@ -9,8 +9,8 @@
 # moved in that time (so both run about as long), and the table shows the best round of each and
 # their ratio. The pair moves the data in iperf3's blocks, 128 KiB per send() and per recv()
 # (BLOCK; the programs' own default is 64 KiB, which costs the pair about a third of its rate here:
-# twice the calls, each with its poll()). PIN=1 puts both servers on CPU 0 and both clients on CPU 1 (taskset), as
-# ../shared/bench/anchors.sh does. Everything is on 127.0.0.1, on ports the kernel picks free.
+# twice the calls, each with its poll()). PIN=1 puts both servers on CPU 0 and both clients on
+# CPU 1 (taskset), as ../shared/bench/anchors.sh does. Everything is on 127.0.0.1, on ports the kernel picks free.
 # A benchmark, not a test: it prints numbers and asserts nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
