@@ -8,6 +8,8 @@
 //    fetched at all: they are counted as skipped, not checked.
 //  - gumbo builds (and frees) the tree recursively, so a page is refused above 20,000 tags:
 //    nesting can never go deeper than that, however hostile the page.
+//  - gumbo's record of parse errors is switched off: it copies the open elements into each one,
+//    which made unclosed tags cost memory and time quadratic in their number.
 #pragma once
 
 #include "url.hpp"
