@@ -42,7 +42,7 @@ std::unique_ptr<Stream> Client::open_stream(const Url& url)
 Response Client::read_response(Stream& s, const std::string& method, bool to_eof, bool& got_bytes)
 {
     Limits limits;
-    limits.max_body = std::size_t{1} << 32;
+    limits.max_body = o_.max_body;
     limits.max_line = 64 * 1024;
     limits.max_head = 1024 * 1024;
     limits.max_fields = 1000;

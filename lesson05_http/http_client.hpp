@@ -16,6 +16,7 @@
 #include "url.hpp"
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -37,7 +38,8 @@ struct ClientOptions {
     std::optional<std::chrono::steady_clock::time_point> deadline;
     std::string connect_host;  // connect here instead of the URL's host (--host)
     std::uint16_t connect_port = 0;
-    std::string connect_only_for;  // "host:port": only that origin's URLs go to connect_host/port (empty: all)
+    std::string connect_only_for;                 // "host:port": only that origin's URLs go to connect_host/port (empty: all)
+    std::size_t max_body = std::size_t{1} << 32;  // a longer response body is refused (ClientError)
     TlsOptions tls;
 };
 

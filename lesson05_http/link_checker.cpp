@@ -19,6 +19,8 @@
 //    order once a level is done, so the output does not depend on which answer came first.
 //  - --timeout S bounds each connect and each wait for bytes: a server that never answers costs
 //    S seconds of one thread, then shows as ERR.
+//  - A body over 16 MiB (declared or sent) is refused at once: the link shows as ERR, a start
+//    page that large is a runtime error.
 //
 // Run the pair:   python3 -m http.server 8000      ./link_checker http://127.0.0.1:8000/
 #include "http_client.hpp"
@@ -48,6 +50,9 @@ Check check_of(http::Url url)
     c.url = std::move(url);
     return c;
 }
+
+// A page is kept whole and parsed, so a server cannot make us hold more than this of one.
+constexpr std::size_t kMaxPage = 16 * 1024 * 1024;
 
 bool redirect(int s) { return s == 301 || s == 302 || s == 303 || s == 307 || s == 308; }
 
@@ -115,6 +120,7 @@ int main(int argc, char** argv)
         http::ClientOptions options;
         options.connect_timeout_ms = cli.timeout_ms();
         options.io_timeout_ms = cli.timeout_ms();
+        options.max_body = kMaxPage;
         // --host/--port move the start page's origin only (a test site on another port, say):
         // links to other hosts are checked where they point.
         if (args.count("host"))
