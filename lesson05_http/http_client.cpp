@@ -68,9 +68,11 @@ Response Client::read_response(Stream& s, const std::string& method, bool to_eof
                                           : "the server closed the connection without a response");
         }
         got_bytes = true;
-        if (to_eof)
+        if (to_eof) {
             all.append(buf, n);
-        else
+            if (all.size() > limits.max_head + limits.max_body)
+                throw ParseError(413, "response over the limit of " + std::to_string(limits.max_body) + " bytes");
+        } else
             parser.feed(std::string_view(buf, n));
     }
 }
