@@ -2901,25 +2901,22 @@ TEST_CASE("link_checker: a page over 16 MiB, declared or streamed, is refused at
 {
     // /declared says 1,000,000,000 bytes and sends a few; any other path streams 64 KiB chunks
     // (at most 64 MiB, so the loop is bounded even if the client never stops reading).
-    const auto port = free_port();
-    Process big({tool("python3"), "-c",
-                 "import socket,sys,threading\n"
-                 "s=socket.create_server(('127.0.0.1',int(sys.argv[1])))\nprint('ready',flush=True)\n"
-                 "def serve(c):\n"
-                 "  with c:\n"
-                 "    try:\n"
-                 "      head=b'HTTP/1.1 200 OK\\r\\nContent-Type: text/html\\r\\n'\n"
-                 "      if b' /declared ' in c.recv(65536):\n"
-                 "        c.sendall(head+b'Content-Length: 1000000000\\r\\n\\r\\n<a href=x>'); c.recv(1)\n"
-                 "      else:\n"
-                 "        c.sendall(head+b'Transfer-Encoding: chunked\\r\\n\\r\\n')\n"
-                 "        for _ in range(1024): c.sendall(b'10000\\r\\n'+b'<b>'*21845+b'x\\r\\n')\n"
-                 "    except OSError: pass\n"
-                 "while True:\n"
-                 "  c,_=s.accept(); threading.Thread(target=serve,args=(c,),daemon=True).start()\n",
-                 P(port)});
-    big.expect_line("ready");
-    const std::string origin = "http://127.0.0.1:" + P(port);
+    PythonServer big(
+        "import socket,sys,threading\n"
+        "s=socket.create_server(('127.0.0.1',int(sys.argv[1])))\n"
+        "def serve(c):\n"
+        "  with c:\n"
+        "    try:\n"
+        "      head=b'HTTP/1.1 200 OK\\r\\nContent-Type: text/html\\r\\n'\n"
+        "      if b' /declared ' in c.recv(65536):\n"
+        "        c.sendall(head+b'Content-Length: 1000000000\\r\\n\\r\\n<a href=x>'); c.recv(1)\n"
+        "      else:\n"
+        "        c.sendall(head+b'Transfer-Encoding: chunked\\r\\n\\r\\n')\n"
+        "        for _ in range(1024): c.sendall(b'10000\\r\\n'+b'<b>'*21845+b'x\\r\\n')\n"
+        "    except OSError: pass\n"
+        "while True:\n"
+        "  c,_=s.accept(); threading.Thread(target=serve,args=(c,),daemon=True).start()\n");
+    const std::string origin = "http://127.0.0.1:" + P(big.port);
     auto declared = run({bin("link_checker"), "--timeout", "30", origin + "/declared"});
     CHECK(declared.code == 1);
     CHECK(declared.err == "link_checker: cannot fetch " + origin + "/declared: bad response from " + origin +
